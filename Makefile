@@ -1,0 +1,17 @@
+# The two commands of the README, plus conveniences. Each installs what is missing first.
+.PHONY: run test bench build clean
+
+run:      ## install what is missing, build, run the node against LM_STUDIO_URL (default http://localhost:1234)
+	@bash scripts/run.sh
+
+test:     ## install what is missing, build, run all tests (plain, sanitizers, fuzzers)
+	@bash scripts/test.sh
+
+bench:    ## install what is missing, build, run the benchmarks and print their figures
+	@bash scripts/bench.sh
+
+build:
+	@bash scripts/setup.sh && cmake -S . -B build -G Ninja >/dev/null && cmake --build build
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,24 @@
+# lms_add_test_file(<source> [LIBS ...] [TIMEOUT s] [LABELS ...])
+# Builds tests/<source> into one executable and registers every TEST(name) case in it as its own
+# CTest, named after the case (<module>_<function>_<condition>), run as `<exe> <case>`.
+function(lms_add_test_file source)
+  cmake_parse_arguments(T "" "TIMEOUT" "LIBS;LABELS" ${ARGN})
+  get_filename_component(exe ${source} NAME_WE)
+  add_executable(${exe} ${source} ${CMAKE_CURRENT_SOURCE_DIR}/testing.c)
+  target_include_directories(${exe} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
+  target_compile_definitions(${exe} PRIVATE
+    LMS_FIXTURES_DIR="${CMAKE_CURRENT_SOURCE_DIR}/fixtures"
+    LMS_LOOPBACK_XML="${CMAKE_CURRENT_SOURCE_DIR}/fixtures/cyclonedds-loopback.xml")
+  target_link_libraries(${exe} PRIVATE ${T_LIBS})
+  if(NOT T_TIMEOUT)
+    set(T_TIMEOUT 60)
+  endif()
+  file(READ ${CMAKE_CURRENT_SOURCE_DIR}/${source} text)
+  string(REGEX MATCHALL "\nTEST\\(([A-Za-z0-9_]+)\\)" cases "${text}")
+  set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/${source})
+  foreach(c ${cases})
+    string(REGEX REPLACE "\nTEST\\(([A-Za-z0-9_]+)\\)" "\\1" name "${c}")
+    add_test(NAME ${name} COMMAND ${exe} ${name})
+    set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}")
+  endforeach()
+endfunction()

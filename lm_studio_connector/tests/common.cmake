@@ -1,0 +1,1 @@
+lms_add_test_file(test_dynbuf.c LIBS lms_common)
