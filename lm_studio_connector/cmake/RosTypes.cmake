@@ -47,12 +47,13 @@ function(lms_generate_ros_types target)
     endif()
   endforeach()
 
+  string(REPLACE ";" " " package_names "${packages}")
   add_custom_command(
     OUTPUT ${idl_files} ${out}/ros_types_gen.h ${out}/ros_types_gen.c
     COMMAND ${CMAKE_COMMAND} -E make_directory ${out}
     COMMAND rosidl_gen -o ${out} ${A_PACKAGE_DIRS}
     DEPENDS rosidl_gen ${sources}
-    COMMENT "rosidl_gen: IDL, RIHS01 hashes and type table for ${packages}"
+    COMMENT "rosidl_gen: IDL, RIHS01 hashes and type table for ${package_names}"
     VERBATIM)
 
   set(c_files)

@@ -246,7 +246,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
   MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT, (unsigned)e->keepalive_s);
 }
 
-static void on_log(void *cls, const char *fmt, va_list ap) {
+__attribute__((format(printf, 2, 0))) static void on_log(void *cls, const char *fmt, va_list ap) {
   lms_emu *e = cls;
   /* Only start-up problems matter; later MHD reports every client that hangs up. */
   if (atomic_load(&e->started)) return;
