@@ -1,8 +1,11 @@
-# lms_add_test_file(<source> [LIBS ...] [TIMEOUT s] [LABELS ...])
+# lms_add_test_file(<source> [DDS] [LIBS ...] [TIMEOUT s] [LABELS ...])
 # Builds tests/<source> into one executable and registers every TEST(name) case in it as its own
 # CTest, named after the case (<module>_<function>_<condition>), run as `<exe> <case>`.
+# DDS: the cases talk over DDS. Each case then runs with the loopback-only Cyclone config and a
+# ROS_DOMAIN_ID of its own (cycling through 10..209), so cases running in parallel never meet.
+set_property(GLOBAL PROPERTY LMS_NEXT_DOMAIN_ID 0)
 function(lms_add_test_file source)
-  cmake_parse_arguments(T "" "TIMEOUT" "LIBS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "DDS" "TIMEOUT" "LIBS;LABELS" ${ARGN})
   get_filename_component(exe ${source} NAME_WE)
   add_executable(${exe} ${source} ${CMAKE_CURRENT_SOURCE_DIR}/testing.c)
   target_include_directories(${exe} PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
@@ -20,5 +23,13 @@ function(lms_add_test_file source)
     string(REGEX REPLACE "\nTEST\\(([A-Za-z0-9_]+)\\)" "\\1" name "${c}")
     add_test(NAME ${name} COMMAND ${exe} ${name})
     set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}")
+    if(T_DDS)
+      get_property(n GLOBAL PROPERTY LMS_NEXT_DOMAIN_ID)
+      math(EXPR domain "10 + ${n} % 200")
+      math(EXPR n "${n} + 1")
+      set_property(GLOBAL PROPERTY LMS_NEXT_DOMAIN_ID ${n})
+      set_tests_properties(${name} PROPERTIES ENVIRONMENT
+        "ROS_DOMAIN_ID=${domain};CYCLONEDDS_URI=file://${CMAKE_CURRENT_SOURCE_DIR}/fixtures/cyclonedds-loopback.xml")
+    endif()
   endforeach()
 endfunction()

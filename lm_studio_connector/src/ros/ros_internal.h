@@ -1,0 +1,32 @@
+/* ros_internal.h: what the context and the nodes tell each other, private to src/ros.
+ * The context owns the graph snapshot (ros_discovery_info); nodes own their endpoint lists. */
+#ifndef LMS_ROS_INTERNAL_H
+#define LMS_ROS_INTERNAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ros_context.h"
+
+typedef struct ros_gid { uint8_t data[16]; } ros_gid;
+
+/* Node registry and graph (loop thread). Changes are published on the next spin; removal of a
+ * node publishes at once, so a process that exits right after is seen leaving. */
+void ros_context_add_node(ros_context *ctx, ros_node *n);
+void ros_context_remove_node(ros_context *ctx, ros_node *n);
+void ros_context_graph_changed(ros_context *ctx);
+size_t ros_context_node_count(const ros_context *ctx);
+
+/* The participant's GUID prefix (12 bytes) and the per-process entity counter. */
+const uint8_t *ros_context_guid_prefix(const ros_context *ctx);
+uint32_t ros_context_next_entity_counter(ros_context *ctx);
+dds_entity_t ros_context_publisher(const ros_context *ctx);
+dds_entity_t ros_context_subscriber(const ros_context *ctx);
+const char *ros_context_enclave(const ros_context *ctx);
+
+/* What the graph lists of a node (valid until the node changes). */
+void ros_node_graph_view(const ros_node *n, const char **ns, const char **name,
+                         const ros_gid **readers, size_t *n_readers, const ros_gid **writers,
+                         size_t *n_writers);
+
+#endif

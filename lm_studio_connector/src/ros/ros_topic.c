@@ -1,0 +1,157 @@
+/* ros_topic.c: publishers and subscriptions (see ros_topic.h).
+ * A subscription's reader wakes the loop through a ros_waitable; samples are taken on the loop
+ * thread as Cyclone loans and handed to the callback one by one. Dispose/unregister
+ * notifications (valid_data false) are skipped. */
+#include "ros_topic.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "ros_names.h"
+
+#define TAKE_BATCH 16
+
+struct ros_publisher {
+  ros_node *node;
+  dds_entity_t writer;
+  char topic[ROS_NAME_BUF_SIZE];
+};
+
+struct ros_subscription {
+  ros_node *node;
+  dds_entity_t reader;
+  ros_waitable *waitable;
+  ros_message_fn fn;
+  void *user;
+  char topic[ROS_NAME_BUF_SIZE];
+};
+
+/* Resolves the name and type shared by both kinds; fills spec and the resolved ROS name. */
+static ros_status prepare(ros_node *n, const char *topic, const char *type, const ros_qos *qos,
+                          char *resolved, char *dds_name, ros_endpoint_spec *spec, ros_error *e) {
+  if (!n || !topic || !type) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "missing argument");
+  const ros_type_info *t = ros_types_find(type);
+  if (!t || t->kind != ROS_TYPE_MESSAGE || !t->desc)
+    return ros_error_set(e, ROS_ERR_UNKNOWN_TYPE, "unknown message type \"%s\"", type);
+  ros_status st = ros_node_resolve(n, topic, false, resolved, ROS_NAME_BUF_SIZE, e);
+  if (st != ROS_OK) return st;
+  ros_names_error ne;
+  if (ros_names_to_dds(resolved, ROS_DDS_TOPIC, dds_name, ROS_NAME_BUF_SIZE, &ne) != ROS_NAMES_OK)
+    return ros_error_set(e, ROS_ERR_BAD_NAME, "%s", ne.message);
+  memset(spec, 0, sizeof *spec);
+  spec->dds_topic = dds_name;
+  spec->type = t;
+  spec->qos = qos ? *qos : ros_qos_default;
+  return ROS_OK;
+}
+
+ros_status ros_publisher_create(ros_node *n, const char *topic, const char *type,
+                                const ros_qos *qos, ros_publisher **out, ros_error *e) {
+  if (!out) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "no output pointer");
+  ros_publisher *p = calloc(1, sizeof *p);
+  if (!p) return ros_error_set(e, ROS_ERR_NO_MEMORY, "out of memory");
+  char dds_name[ROS_NAME_BUF_SIZE];
+  ros_endpoint_spec spec;
+  ros_status st = prepare(n, topic, type, qos, p->topic, dds_name, &spec, e);
+  if (st == ROS_OK) st = ros_node_create_writer(n, &spec, &p->writer, e);
+  if (st != ROS_OK) {
+    free(p);
+    return st;
+  }
+  p->node = n;
+  ros_node_entity_added(n);
+  *out = p;
+  return ROS_OK;
+}
+
+void ros_publisher_destroy(ros_publisher *p) {
+  if (!p) return;
+  ros_node_delete_endpoint(p->node, p->writer);
+  ros_node_entity_removed(p->node);
+  free(p);
+}
+
+ros_status ros_publisher_publish(ros_publisher *p, const void *msg, ros_error *e) {
+  if (!p || !msg) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "missing argument");
+  dds_return_t rc = dds_write(p->writer, msg);
+  return rc < 0 ? ros_error_dds(e, rc, p->topic) : ROS_OK;
+}
+
+int ros_publisher_subscription_count(ros_publisher *p) {
+  dds_publication_matched_status_t st;
+  return p && dds_get_publication_matched_status(p->writer, &st) == 0 ? (int)st.current_count : 0;
+}
+
+const char *ros_publisher_topic(const ros_publisher *p) { return p ? p->topic : NULL; }
+
+static void take_samples(void *arg) {
+  ros_subscription *s = arg;
+  void *samples[TAKE_BATCH];
+  dds_sample_info_t infos[TAKE_BATCH];
+  for (;;) {
+    memset(samples, 0, sizeof samples);
+    dds_return_t n = dds_take(s->reader, samples, infos, TAKE_BATCH, TAKE_BATCH);
+    if (n <= 0) return;
+    for (int i = 0; i < n; i++) {
+      if (!infos[i].valid_data) continue;
+      ros_message_info mi;
+      mi.source_timestamp_ns = infos[i].source_timestamp;
+      memset(mi.publisher_gid, 0, sizeof mi.publisher_gid);
+      dds_builtintopic_endpoint_t *pub =
+          dds_get_matched_publication_data(s->reader, infos[i].publication_handle);
+      if (pub) {
+        memcpy(mi.publisher_gid, pub->key.v, sizeof mi.publisher_gid);
+        dds_builtintopic_free_endpoint(pub);
+      }
+      s->fn(s->user, samples[i], &mi);
+    }
+    dds_return_loan(s->reader, samples, n);
+    if (n < TAKE_BATCH) return;
+  }
+}
+
+ros_status ros_subscription_create(ros_node *n, const char *topic, const char *type,
+                                   const ros_qos *qos, ros_message_fn fn, void *user,
+                                   ros_subscription **out, ros_error *e) {
+  if (!out || !fn) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "missing argument");
+  ros_subscription *s = calloc(1, sizeof *s);
+  if (!s) return ros_error_set(e, ROS_ERR_NO_MEMORY, "out of memory");
+  s->node = n;
+  s->fn = fn;
+  s->user = user;
+  char dds_name[ROS_NAME_BUF_SIZE];
+  ros_endpoint_spec spec;
+  ros_status st = prepare(n, topic, type, qos, s->topic, dds_name, &spec, e);
+  if (st == ROS_OK) st = ros_node_create_reader(n, &spec, &s->reader, e);
+  if (st != ROS_OK) {
+    free(s);
+    return st;
+  }
+  s->waitable = ros_waitable_create(ros_node_context(n), take_samples, s);
+  if (!s->waitable) st = ros_error_set(e, ROS_ERR_NO_MEMORY, "out of memory");
+  else st = ros_waitable_attach_reader(s->waitable, s->reader, e);
+  if (st != ROS_OK) {
+    ros_waitable_destroy(s->waitable);
+    ros_node_delete_endpoint(n, s->reader);
+    free(s);
+    return st;
+  }
+  ros_node_entity_added(n);
+  *out = s;
+  return ROS_OK;
+}
+
+void ros_subscription_destroy(ros_subscription *s) {
+  if (!s) return;
+  ros_waitable_destroy(s->waitable);
+  ros_node_delete_endpoint(s->node, s->reader);
+  ros_node_entity_removed(s->node);
+  free(s);
+}
+
+int ros_subscription_publisher_count(ros_subscription *s) {
+  dds_subscription_matched_status_t st;
+  return s && dds_get_subscription_matched_status(s->reader, &st) == 0 ? (int)st.current_count : 0;
+}
+
+const char *ros_subscription_topic(const ros_subscription *s) { return s ? s->topic : NULL; }
