@@ -56,8 +56,8 @@ if command -v clang >/dev/null; then
   cmake -S . -B build-fuzz -G Ninja -DCMAKE_C_COMPILER=clang -DCMAKE_BUILD_TYPE=RelWithDebInfo \
     -DLMS_FUZZ=ON -DLMS_BUILD_TESTS=OFF -DLMS_BUILD_BENCH=OFF >/dev/null
   cmake --build build-fuzz -j "$jobs"
-  for fuzzer in build-fuzz/lm_studio_connector/fuzz/fuzz_*; do
-    [ -x "$fuzzer" ] || continue
+  for fuzzer in build-fuzz/lm_studio_connector/fuzz/fuzz_* build-fuzz/lm_studio_connector/fuzz/fuzz_*/fuzz_*; do
+    [ -f "$fuzzer" ] && [ -x "$fuzzer" ] || continue
     name=$(basename "$fuzzer")
     corpus=$(mktemp -d)
     cp -r "lm_studio_connector/fuzz/$name/corpus/." "$corpus/" 2>/dev/null || true

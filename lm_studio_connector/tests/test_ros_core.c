@@ -14,6 +14,7 @@
 #include "ros/ros_node.h"
 #include "ros/ros_qos.h"
 #include "ros/ros_topic.h"
+#include "humble_graph.h"
 #include "ros_test_util.h"
 #include "testing.h"
 
@@ -426,4 +427,102 @@ TEST(ros_context_sigterm_exits_zero_and_peers_see_it_leave) {
   while (test_find_endpoint('W', "rt/doomed_topic", 100, &w) && clock_mono_ms() - t0 < 3000) {
   }
   CHECK_MSG(clock_mono_ms() - t0 < 3000, "the endpoint outlived its process");
+}
+
+TEST(ros_context_humble_mode_sends_24_byte_gids_and_no_type_hash) {
+  ros_context_options o = {.domain_id = -1, .humble = true};
+  env v;
+  ros_error e;
+  CHECK_MSG(ros_context_create(&o, &v.ctx, &e) == ROS_OK, "%s", e.message);
+  CHECK(ros_context_is_humble(v.ctx));
+  ros_node_options no = {.no_rosout = true, .no_parameter_services = true};
+  CHECK(ros_node_create(v.ctx, "old_timer", NULL, &no, &v.node, NULL) == ROS_OK);
+  ros_publisher *pub;
+  CHECK(ros_publisher_create(v.node, "humble_topic", "std_msgs/msg/String", NULL, &pub, NULL) ==
+        ROS_OK);
+  test_endpoint w;
+  CHECK(test_find_endpoint('W', "rt/humble_topic", 5000, &w));
+  CHECK_EQ_STR(w.user_data, ""); /* Humble has no type hashes */
+  CHECK(test_find_endpoint('W', "ros_discovery_info", 5000, &w));
+  CHECK_EQ_STR(w.type, "rmw_dds_common::msg::dds_::ParticipantEntitiesInfo_");
+
+  /* Read the snapshot with the Humble layout and check the padded GIDs. */
+  dds_entity_t pp = dds_create_participant(test_domain_id(), NULL, NULL);
+  dds_topic_descriptor_t *d = malloc(sizeof *d);
+  memcpy(d, &lms_humble_rmw_dds_common_msg_dds__ParticipantEntitiesInfo__desc, sizeof *d);
+  const char *wire = "rmw_dds_common::msg::dds_::ParticipantEntitiesInfo_";
+  memcpy((char *)d + offsetof(dds_topic_descriptor_t, m_typename), &wire, sizeof wire);
+  dds_entity_t tp = dds_create_topic(pp, d, "ros_discovery_info", NULL, NULL);
+  ros_qos q = {ROS_HISTORY_KEEP_ALL, 0, ROS_RELIABLE, ROS_TRANSIENT_LOCAL, 0, 0};
+  dds_qos_t *dq = ros_qos_to_dds(&q, NULL);
+  dds_entity_t rd = dds_create_reader(pp, tp, dq, NULL);
+  dds_delete_qos(dq);
+  test_endpoint pubep;
+  CHECK(test_find_endpoint('W', "rt/humble_topic", 5000, &pubep));
+  bool ok = false;
+  for (int tries = 0; tries < 300 && !ok; tries++) {
+    ros_context_spin_some(v.ctx);
+    void *s[8] = {0};
+    dds_sample_info_t si[8];
+    int n = dds_take(rd, s, si, 8, 8);
+    for (int i = 0; i < n; i++) {
+      const lms_humble_rmw_dds_common_msg_dds__ParticipantEntitiesInfo_ *info = s[i];
+      if (!si[i].valid_data || info->node_entities_info_seq._length != 1) continue;
+      const lms_humble_rmw_dds_common_msg_dds__NodeEntitiesInfo_ *nd =
+          &info->node_entities_info_seq._buffer[0];
+      for (uint32_t k = 0; k < nd->writer_gid_seq._length; k++) {
+        const uint8_t *g = nd->writer_gid_seq._buffer[k].data;
+        static const uint8_t zeros[8];
+        if (memcmp(g, pubep.guid, 16) == 0 && memcmp(g + 16, zeros, 8) == 0) ok = true;
+      }
+    }
+    if (n > 0) dds_return_loan(rd, s, n);
+    clock_sleep_ms(10);
+  }
+  CHECK_MSG(ok, "no Humble snapshot with the padded publisher GID");
+  dds_delete(pp);
+  free(d);
+  ros_publisher_destroy(pub);
+  env_down(&v);
+}
+
+typedef struct keeper {
+  volatile int count;
+  std_msgs_msg_dds__String_ *kept[4];
+} keeper;
+
+static void keep_string(void *user, void *msg, const ros_message_info *info) {
+  (void)info;
+  keeper *k = user;
+  if (k->count < 4) k->kept[k->count] = msg;
+  else ros_message_free("std_msgs/msg/String", msg);
+  k->count++;
+}
+
+TEST(ros_topic_owned_subscription_keeps_messages_without_copies) {
+  env v;
+  env_up(&v, "keeper", NULL, NULL);
+  keeper k = {0};
+  ros_subscription *sub;
+  ros_publisher *pub;
+  CHECK(ros_subscription_create_owned(v.node, "frames", "std_msgs/msg/String", NULL, keep_string,
+                                      &k, &sub, NULL) == ROS_OK);
+  CHECK(ros_publisher_create(v.node, "frames", "std_msgs/msg/String", NULL, &pub, NULL) == ROS_OK);
+  int64_t end = clock_mono_ms() + 5000;
+  while (ros_publisher_subscription_count(pub) < 1 && clock_mono_ms() < end) clock_sleep_ms(5);
+  const char *texts[] = {"frame 1", "frame 2", "frame 3"};
+  for (int i = 0; i < 3; i++) {
+    std_msgs_msg_dds__String_ m = {.data = (char *)texts[i]};
+    ros_publisher_publish(pub, &m, NULL);
+  }
+  CHECK(spin_until(v.ctx, &k.count, 3, 5000));
+  ros_publisher_destroy(pub);
+  ros_subscription_destroy(sub);
+  /* The messages outlive the subscription: they are ours. */
+  for (int i = 0; i < 3; i++) {
+    CHECK_EQ_STR(k.kept[i]->data, texts[i]);
+    ros_message_free("std_msgs/msg/String", k.kept[i]);
+  }
+  ros_message_free("std_msgs/msg/String", NULL);
+  env_down(&v);
 }

@@ -30,5 +30,13 @@
 #define LMS_MAX_LOG_LEVEL_RULES   256        /* --log-level arguments on one command line */
 #define LMS_MAX_STATIC_PEERS      64         /* addresses in ROS_STATIC_PEERS */
 #define LMS_MAX_DDS_CONFIG        (1u << 20) /* Cyclone config string: our fragment plus CYCLONEDDS_URI */
+#define LMS_MAX_ACTION_GOALS      1024       /* goals one action server holds: active, plus finished ones keeping their result */
+#define LMS_MAX_PENDING_REPLIES   1024       /* replies one service holds while clients' reply readers match */
+#define LMS_MAX_IMAGE_RAW_BYTES   (256u << 20) /* bytes of one raw sensor_msgs/Image that are read (step * height) */
+#define LMS_MAX_IMAGE_ENCODED_BYTES (64u << 20) /* one encoded image (JPEG/PNG/WebP/GIF): compressed message, data URI content, encoder output */
+#define LMS_MAX_IMAGE_FILE_SIZE   (64u << 20) /* bytes of one image file loaded from an allowed directory */
+#define LMS_MAX_IMAGE_SIDE        16384      /* width or height of any image read, decoded or produced */
+#define LMS_MAX_IMAGE_PIXELS      (48u << 20) /* width * height of any image decoded or converted (decompression bombs) */
+#define LMS_MAX_IMAGE_ALLOWED_DIRS 64        /* directories in image_allowed_dirs */
 
 #endif

@@ -33,6 +33,8 @@ typedef enum ros_args_status {
 
 #define ROS_ARGS_STATUS_COUNT 12
 #define ROS_ARGS_MESSAGE_MAX 768
+/* Status returns must be checked: a failure leaves the outputs untouched. */
+#define ROS_ARGS_WARN_UNUSED __attribute__((warn_unused_result))
 
 typedef struct ros_args_error {
   ros_args_status code;
@@ -70,7 +72,8 @@ typedef struct ros_log_level_rule {
   ros_log_severity level;
 } ros_log_level_rule;
 
-/* The parsed command line. Zero it (or ros_args_init) before ros_args_parse; strings are owned. */
+/* The parsed command line. Zero it (or ros_args_init) before ros_args_parse; strings are owned;
+ * free with ros_args_fini. */
 typedef struct ros_args {
   char *node_name;                 /* first __node rule without a node prefix, or NULL */
   char *node_namespace;            /* first __ns rule without a node prefix, or NULL */
@@ -123,19 +126,21 @@ void ros_args_init(ros_args *args);
 /* Frees everything args owns; it is empty again. Accepts NULL. */
 void ros_args_fini(ros_args *args);
 
-/* Parses argv[0..argc-1] into args (which must be empty: init or zeroed). Every argument
- * outside --ros-args blocks is copied to app_args; inside, unknown flags are errors. Returns
- * OK, INVALID_ARGUMENT, NO_MEMORY, TOO_LARGE, UNKNOWN_ARGUMENT, MISSING_VALUE, BAD_REMAP,
- * BAD_PARAM, PARAMS_FILE, BAD_ENCLAVE, BAD_LOG_LEVEL; on failure args stays empty. */
-ros_args_status ros_args_parse(ros_args *args, int argc, const char *const *argv, ros_args_error *err);
+/* Parses argv[0..argc-1] into args (initialised or zeroed). Every argument outside --ros-args
+ * blocks is copied to app_args; inside, unknown flags are errors. On success args' old content
+ * is freed and replaced; on failure args is left exactly as it was. Returns OK,
+ * INVALID_ARGUMENT, NO_MEMORY, TOO_LARGE, UNKNOWN_ARGUMENT, MISSING_VALUE, BAD_REMAP,
+ * BAD_PARAM, PARAMS_FILE, BAD_ENCLAVE, BAD_LOG_LEVEL. */
+ros_args_status ros_args_parse(ros_args *args, int argc, const char *const *argv, ros_args_error *err) ROS_ARGS_WARN_UNUSED;
 
-/* The node's final name and namespace: the first __node rule that applies to node_name (no
- * prefix, or prefix == node_name), then the first __ns rule that applies to the new name;
- * otherwise the given ones (ns normalised: "" → "/", "x" → "/x"). Outputs hold
- * ROS_NAME_BUF_SIZE bytes. args may be NULL (no rules). Returns OK, INVALID_ARGUMENT, BAD_NAME. */
+/* The node's final name and namespace, as rcl_node_init: the given name and namespace (NULL
+ * or "" → "/", "x" → "/x") must be valid; then the first __node rule that applies to node_name
+ * (no prefix, or prefix == node_name), then the first __ns rule that applies to the new name.
+ * Outputs hold ROS_NAME_BUF_SIZE bytes. args may be NULL (no rules). Returns OK,
+ * INVALID_ARGUMENT, BAD_NAME; outputs untouched on failure. */
 ros_args_status ros_args_resolve_node(const ros_args *args, const char *node_name, const char *node_ns,
                                       char *name_out, size_t name_size, char *ns_out, size_t ns_size,
-                                      ros_args_error *err);
+                                      ros_args_error *err) ROS_ARGS_WARN_UNUSED;
 
 /* Remaps an expanded name for the node (its final name and namespace): the first rule that
  * matches kind (plain rules match both; rostopic:// only topics, rosservice:// only services),
@@ -145,13 +150,13 @@ ros_args_status ros_args_resolve_node(const ros_args *args, const char *node_nam
  * replacement does not expand to a valid name). out holds out_size bytes (ROS_NAME_BUF_SIZE). */
 ros_args_status ros_args_apply_remap(const ros_args *args, const char *node_name, const char *node_ns,
                                      ros_name_kind kind, const char *expanded_name, char *out,
-                                     size_t out_size, ros_args_error *err);
+                                     size_t out_size, ros_args_error *err) ROS_ARGS_WARN_UNUSED;
 
 /* Appends to out the parameter overrides that apply to the node with this FQN, one per name
  * (the last given wins), in command-line order. Returns OK, INVALID_ARGUMENT, NO_MEMORY,
  * TOO_LARGE; out unchanged on failure. */
 ros_args_status ros_args_params_for_node(const ros_args *args, const char *fqn, ros_param_overrides *out,
-                                         ros_args_error *err);
+                                         ros_args_error *err) ROS_ARGS_WARN_UNUSED;
 
 /* The level for a logger: the last --log-level rule for it, else for its nearest dotted
  * ancestor ("a.b" for "a.b.c"), else the bare --log-level, else ROS_LOG_UNSET. */

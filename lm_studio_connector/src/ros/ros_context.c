@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +21,7 @@
 #include "ros_internal.h"
 #include "ros_qos.h"
 #include "ros_types_gen.h"
+#include "humble_graph.h"
 
 #define MAX_ATTACHED 4
 
@@ -51,6 +53,7 @@ struct ros_context {
   dds_entity_t domain, participant, publisher, subscriber, graph_topic, graph_writer;
   uint32_t domain_id;
   bool humble;
+  dds_topic_descriptor_t *humble_graph_desc; /* Humble layout under the real type name */
   char enclave[256];
   uint8_t guid_prefix[12];
   atomic_uint entity_counter;
@@ -98,7 +101,18 @@ static ros_status make_domain(ros_context *c, const ros_context_options *o, ros_
 static ros_status make_graph_writer(ros_context *c, ros_error *e) {
   const ros_type_info *t = ros_types_find("rmw_dds_common/msg/ParticipantEntitiesInfo");
   if (!t || !t->desc) return ros_error_set(e, ROS_ERR_UNKNOWN_TYPE, "graph type missing");
-  c->graph_topic = dds_create_topic(c->participant, t->desc, "ros_discovery_info", NULL, NULL);
+  const dds_topic_descriptor_t *desc = t->desc;
+  if (c->humble) {
+    /* The descriptor's members are const: build the renamed copy in allocated memory. */
+    c->humble_graph_desc = malloc(sizeof *c->humble_graph_desc);
+    if (!c->humble_graph_desc) return ros_error_set(e, ROS_ERR_NO_MEMORY, "out of memory");
+    memcpy(c->humble_graph_desc, &lms_humble_rmw_dds_common_msg_dds__ParticipantEntitiesInfo__desc,
+           sizeof *c->humble_graph_desc);
+    memcpy((char *)c->humble_graph_desc + offsetof(dds_topic_descriptor_t, m_typename),
+           &t->dds_name, sizeof t->dds_name);
+    desc = c->humble_graph_desc;
+  }
+  c->graph_topic = dds_create_topic(c->participant, desc, "ros_discovery_info", NULL, NULL);
   if (c->graph_topic < 0) return ros_error_dds(e, c->graph_topic, "ros_discovery_info topic");
   char ud[128];
   ros_qos_user_data(ud, sizeof ud, NULL, NULL, c->humble ? NULL : t->type_hash);
@@ -121,11 +135,6 @@ ros_status ros_context_create(const ros_context_options *o, ros_context **out, r
   if (!c) return ros_error_set(e, ROS_ERR_NO_MEMORY, "out of memory");
   const char *distro = getenv("LMS_ROS_DISTRO");
   c->humble = (o && o->humble) || (distro && strcmp(distro, "humble") == 0);
-  if (c->humble) {
-    free(c);
-    return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT,
-                         "the Humble wire layout (24-byte GIDs) is not supported yet");
-  }
   snprintf(c->enclave, sizeof c->enclave, "%s", o && o->enclave ? o->enclave : "/");
   pthread_mutex_init(&c->mu, NULL);
   c->ready_tail = &c->ready_head;
@@ -165,6 +174,7 @@ fail:
   if (c->wake_pipe[0] >= 0) close(c->wake_pipe[0]);
   if (c->wake_pipe[1] >= 0) close(c->wake_pipe[1]);
   pthread_mutex_destroy(&c->mu);
+  free(c->humble_graph_desc);
   free(c);
   return st;
 }
@@ -184,6 +194,7 @@ ros_status ros_context_destroy(ros_context *c) {
   close(c->wake_pipe[0]);
   close(c->wake_pipe[1]);
   pthread_mutex_destroy(&c->mu);
+  free(c->humble_graph_desc);
   free(c);
   return ROS_OK;
 }
@@ -430,8 +441,53 @@ static void fill_gids(dds_sequence_rmw_dds_common_msg_dds__Gid_ *seq, const ros_
   seq->_release = false;
 }
 
+/* Humble: the same snapshot with every GID padded to 24 bytes. */
+static void publish_graph_humble(ros_context *c) {
+  typedef lms_humble_rmw_dds_common_msg_dds__Gid_ gid24;
+  size_t count = ros_context_node_count(c);
+  lms_humble_rmw_dds_common_msg_dds__ParticipantEntitiesInfo_ info;
+  memset(&info, 0, sizeof info);
+  dds_guid_t guid;
+  dds_get_guid(c->participant, &guid);
+  memcpy(info.gid.data, guid.v, 16);
+  lms_humble_rmw_dds_common_msg_dds__NodeEntitiesInfo_ *nodes =
+      count ? calloc(count, sizeof *nodes) : NULL;
+  gid24 **lists = count ? calloc(2 * count, sizeof *lists) : NULL;
+  if (count && (!nodes || !lists)) goto out;
+  size_t i = 0;
+  for (node_link *l = c->nodes; l; l = l->next, i++) {
+    const char *ns, *name;
+    const ros_gid *g[2];
+    size_t ng[2];
+    ros_node_graph_view(l->node, &ns, &name, &g[0], &ng[0], &g[1], &ng[1]);
+    snprintf(nodes[i].node_namespace, sizeof nodes[i].node_namespace, "%s", ns);
+    snprintf(nodes[i].node_name, sizeof nodes[i].node_name, "%s", name);
+    for (int k = 0; k < 2; k++) {
+      gid24 *buf = ng[k] ? calloc(ng[k], sizeof *buf) : NULL;
+      if (ng[k] && !buf) goto out;
+      lists[2 * i + (size_t)k] = buf;
+      for (size_t j = 0; j < ng[k]; j++) memcpy(buf[j].data, g[k][j].data, 16);
+      dds_sequence_lms_humble_rmw_dds_common_msg_dds__Gid_ *seq =
+          k == 0 ? &nodes[i].reader_gid_seq : &nodes[i].writer_gid_seq;
+      seq->_length = seq->_maximum = (uint32_t)ng[k];
+      seq->_buffer = buf;
+    }
+  }
+  info.node_entities_info_seq._length = info.node_entities_info_seq._maximum = (uint32_t)count;
+  info.node_entities_info_seq._buffer = nodes;
+  dds_write(c->graph_writer, &info);
+out:
+  for (size_t k = 0; lists && k < 2 * count; k++) free(lists[k]);
+  free(lists);
+  free(nodes);
+}
+
 static void publish_graph(ros_context *c) {
   c->graph_dirty = false;
+  if (c->humble) {
+    publish_graph_humble(c);
+    return;
+  }
   size_t count = ros_context_node_count(c);
   rmw_dds_common_msg_dds__ParticipantEntitiesInfo_ info;
   memset(&info, 0, sizeof info);

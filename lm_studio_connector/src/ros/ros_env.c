@@ -3,7 +3,7 @@
  * and rmw_cyclonedds (check_create_domain) for every value and every byte of the fragment.
  * Results are built aside and handed over only when complete: a failed call changes nothing.
  * The peer list and the config string are bounded by LMS_MAX_STATIC_PEERS/LMS_MAX_DDS_CONFIG.
- * No global state. */
+ * No global state: any thread (the default getter is getenv, racing only with setenv). */
 #include "ros_env.h"
 
 #include <errno.h>

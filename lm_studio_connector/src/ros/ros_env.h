@@ -25,6 +25,8 @@ typedef enum ros_env_status {
 #define ROS_ENV_WARNINGS_MAX 1024
 #define ROS_DOMAIN_ID_MAX 232          /* highest id Cyclone's default port mapping can use */
 #define ROS_STATIC_PEER_MAX_LEN 255    /* longer peers are skipped with a warning, as rcl does */
+/* Status returns must be checked: a failure leaves the outputs untouched. */
+#define ROS_ENV_WARN_UNUSED __attribute__((warn_unused_result))
 
 /* Values as rmw_automatic_discovery_range_t. */
 typedef enum ros_discovery_range {
@@ -62,7 +64,7 @@ const char *ros_discovery_range_name(ros_discovery_range r);
 
 /* ROS_DOMAIN_ID: NULL or "" gives 0; otherwise strtoul base 0 (decimal, 0x hex, 0 octal) must
  * consume the whole value and give 0..232. Returns OK or DOMAIN_ID; *out set on OK only. */
-ros_env_status ros_env_parse_domain_id(const char *value, uint32_t *out, ros_env_error *err);
+ros_env_status ros_env_parse_domain_id(const char *value, uint32_t *out, ros_env_error *err) ROS_ENV_WARN_UNUSED;
 /* ROS_AUTOMATIC_DISCOVERY_RANGE: NULL or "" gives SUBNET; OFF, LOCALHOST, SUBNET,
  * SYSTEM_DEFAULT (exact, as rcl); anything else gives LOCALHOST and a warning sentence in
  * warning (may be NULL; "" when there is nothing to say). */
@@ -73,13 +75,13 @@ bool ros_env_parse_localhost_only(const char *value);
  * skipped with a warning. On OK *peers is a malloc'd array of *count malloc'd strings (NULL
  * when 0) that the caller frees (or hands to a config). Returns OK, TOO_LARGE, NO_MEMORY. */
 ros_env_status ros_env_parse_static_peers(const char *value, char ***peers, size_t *count,
-                                          char *warning, size_t warning_size, ros_env_error *err);
+                                          char *warning, size_t warning_size, ros_env_error *err) ROS_ENV_WARN_UNUSED;
 
 /* Reads all four variables through get (NULL: getenv) into *cfg, which is overwritten (not
  * freed). ROS_LOCALHOST_ONLY=1 forces LOCALHOST and drops the peers; OFF ignores the peers;
  * SYSTEM_DEFAULT keeps them but notes that Cyclone will ignore them. Returns OK, DOMAIN_ID,
  * TOO_LARGE, NO_MEMORY. Free with ros_env_config_fini. */
-ros_env_status ros_env_config_load(ros_env_config *cfg, ros_env_getter get, void *user, ros_env_error *err);
+ros_env_status ros_env_config_load(ros_env_config *cfg, ros_env_getter get, void *user, ros_env_error *err) ROS_ENV_WARN_UNUSED;
 /* Frees the peers and zeroes cfg. Accepts NULL. */
 void ros_env_config_fini(ros_env_config *cfg);
 
@@ -89,11 +91,11 @@ void ros_env_config_fini(ros_env_config *cfg);
  * XML-escaped. On OK *out is malloc'd (caller frees). Returns OK, INVALID_ARGUMENT, TOO_LARGE,
  * NO_MEMORY. */
 ros_env_status ros_env_cyclone_fragment(const ros_env_config *cfg, bool humble, long pid, char **out,
-                                        ros_env_error *err);
+                                        ros_env_error *err) ROS_ENV_WARN_UNUSED;
 /* The string to pass to dds_create_domain: the fragment, then "," and cyclonedds_uri when
  * that is non-empty (either part alone when the other is empty). cyclonedds_uri may be NULL.
  * Returns as ros_env_cyclone_fragment; TOO_LARGE past LMS_MAX_DDS_CONFIG bytes. */
 ros_env_status ros_env_cyclone_config(const ros_env_config *cfg, bool humble, long pid,
-                                      const char *cyclonedds_uri, char **out, ros_env_error *err);
+                                      const char *cyclonedds_uri, char **out, ros_env_error *err) ROS_ENV_WARN_UNUSED;
 
 #endif

@@ -44,6 +44,15 @@ static bool is_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <
 static bool is_digit(char c) { return c >= '0' && c <= '9'; }
 static bool is_token_char(char c) { return is_alpha(c) || is_digit(c) || c == '_'; }
 
+/* snprintf where cutting the text short is intended (messages). */
+static void put(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void put(char *buf, size_t size, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(buf, size, fmt, ap);
+  va_end(ap);
+}
+
 /* Fills err with "<what> '<name>' is invalid: <reason>" and returns code. */
 static ros_names_status fail(ros_names_error *err, ros_names_status code, size_t index,
                              const char *what, const char *name, const char *fmt, ...)
@@ -59,7 +68,7 @@ static ros_names_status fail(ros_names_error *err, ros_names_status code, size_t
   vsnprintf(reason, sizeof reason, fmt, ap);
   va_end(ap);
   if (!name) {
-    snprintf(err->message, sizeof err->message, "%s: %s", what, reason);
+    put(err->message, sizeof err->message, "%s: %s", what, reason);
     return code;
   }
   char quoted[216];
@@ -74,7 +83,7 @@ static ros_names_status fail(ros_names_error *err, ros_names_status code, size_t
     o += 3;
   }
   quoted[o] = '\0';
-  snprintf(err->message, sizeof err->message, "%s '%s' is invalid: %s", what, quoted, reason);
+  put(err->message, sizeof err->message, "%s '%s' is invalid: %s", what, quoted, reason);
   return code;
 }
 

@@ -37,6 +37,8 @@ typedef enum ros_names_status {
 /* A buffer this size holds every output of this module: FQN and logger names (≤ 501 chars),
  * expanded names (≤ 247) and DDS names (≤ 256). */
 #define ROS_NAME_BUF_SIZE 512
+/* Status returns must be checked: a failure leaves the outputs untouched. */
+#define ROS_NAMES_WARN_UNUSED __attribute__((warn_unused_result))
 
 typedef struct ros_names_error {
   ros_names_status code;
@@ -67,27 +69,27 @@ const char *ros_names_strerror(ros_names_status s);
 
 /* Node name: [A-Za-z0-9_], not starting with a digit, 1..255 characters.
  * Returns OK, INVALID_ARGUMENT (name NULL), EMPTY, BAD_CHARACTER, STARTS_WITH_DIGIT, TOO_LONG. */
-ros_names_status ros_names_validate_node_name(const char *name, ros_names_error *err);
+ros_names_status ros_names_validate_node_name(const char *name, ros_names_error *err) ROS_NAMES_WARN_UNUSED;
 /* Namespace in absolute form: "/" or "/tok(/tok)*" with node-name tokens, ≤ 245 characters.
  * Returns OK or the first rule broken (NOT_ABSOLUTE, TRAILING_SLASH, DOUBLE_SLASH, …). */
-ros_names_status ros_names_validate_namespace(const char *ns, ros_names_error *err);
+ros_names_status ros_names_validate_namespace(const char *ns, ros_names_error *err) ROS_NAMES_WARN_UNUSED;
 /* rcl's normalisation, then validation: NULL or "" becomes "/", "foo" becomes "/foo".
  * Writes the result to out (out_size bytes, NUL included). Returns as validate_namespace,
  * or BUFFER_TOO_SMALL. */
 ros_names_status ros_names_normalize_namespace(const char *ns, char *out, size_t out_size,
-                                               ros_names_error *err);
+                                               ros_names_error *err) ROS_NAMES_WARN_UNUSED;
 /* Expanded (fully qualified) topic or service name (§1.2): absolute, no trailing '/', only
  * [A-Za-z0-9_/], no "//", no token starting with a digit, ≤ 247 characters. */
-ros_names_status ros_names_validate_full_name(const char *name, ros_names_error *err);
+ros_names_status ros_names_validate_full_name(const char *name, ros_names_error *err) ROS_NAMES_WARN_UNUSED;
 
 /* Fully qualified node name: ns + "/" + name, or "/" + name in the root namespace. Both are
  * validated (ns in absolute form). Returns OK, a validation code, or BUFFER_TOO_SMALL. */
 ros_names_status ros_names_fqn(const char *node_name, const char *ns, char *out, size_t out_size,
-                               ros_names_error *err);
+                               ros_names_error *err) ROS_NAMES_WARN_UNUSED;
 /* Logger name for /rosout: "/robot1/cam" + "driver" gives "robot1.cam.driver"; root gives
  * "driver". Validates like ros_names_fqn. */
 ros_names_status ros_names_logger_name(const char *node_name, const char *ns, char *out,
-                                       size_t out_size, ros_names_error *err);
+                                       size_t out_size, ros_names_error *err) ROS_NAMES_WARN_UNUSED;
 
 /* Expands a topic/service name against a node as rcl does: "/abs" stays, "rel" gets the
  * namespace, "~" is the FQN and "~/x" is FQN + "/x", then {node}, {ns} and {namespace} are
@@ -95,7 +97,7 @@ ros_names_status ros_names_logger_name(const char *node_name, const char *ns, ch
  * placement), node name and namespace must be valid, and the result must pass
  * ros_names_validate_full_name (its message then quotes both input and result). */
 ros_names_status ros_names_expand(const char *name, const char *node_name, const char *ns,
-                                  char *out, size_t out_size, ros_names_error *err);
+                                  char *out, size_t out_size, ros_names_error *err) ROS_NAMES_WARN_UNUSED;
 
 /* True when any token of name starts with '_' ("/_internal", "/fib/_action/status", or a node
  * name such as "_ros2cli_123"). NULL gives false. */
@@ -104,17 +106,17 @@ bool ros_names_is_hidden(const char *name);
 /* DDS topic name of an expanded name: "rt/chatter", "rq/add_two_intsRequest",
  * "rr/add_two_intsReply". The name is validated first. */
 ros_names_status ros_names_to_dds(const char *expanded_name, ros_dds_kind kind, char *out,
-                                  size_t out_size, ros_names_error *err);
+                                  size_t out_size, ros_names_error *err) ROS_NAMES_WARN_UNUSED;
 /* The reverse: fills *kind and out with the ROS name. Only the rt/, rq/…Request and rr/…Reply
  * shapes are accepted (NOT_ROS_TOPIC otherwise); the ROS part must start with '/' and is not
  * validated further (as rmw_cyclonedds, so names from other tools are still listed). */
 ros_names_status ros_names_from_dds(const char *dds_name, ros_dds_kind *kind, char *out,
-                                    size_t out_size, ros_names_error *err);
+                                    size_t out_size, ros_names_error *err) ROS_NAMES_WARN_UNUSED;
 
 /* ROS name of an action entity: action + "/_action/send_goal" etc. The action name must be an
  * expanded name; the result is validated (length). */
 ros_names_status ros_names_action(const char *action_name, ros_action_part part, char *out,
-                                  size_t out_size, ros_names_error *err);
+                                  size_t out_size, ros_names_error *err) ROS_NAMES_WARN_UNUSED;
 /* True for SEND_GOAL, CANCEL_GOAL and GET_RESULT (services), false for topics and bad values. */
 bool ros_names_action_part_is_service(ros_action_part part);
 

@@ -197,6 +197,7 @@ ros_param_status ros_param_value_copy(ros_param_value *dst, const ros_param_valu
 }
 
 static bool double_eq(double a, double b) { return a == b || (isnan(a) && isnan(b)); }
+static const char *text_of(const char *s) { return s ? s : ""; }
 
 bool ros_param_value_equal(const ros_param_value *a, const ros_param_value *b) {
   if (!a || !b) return a == b;
@@ -208,7 +209,7 @@ bool ros_param_value_equal(const ros_param_value *a, const ros_param_value *b) {
     case ROS_PARAM_BOOL: return a->bool_value == b->bool_value;
     case ROS_PARAM_INTEGER: return a->integer_value == b->integer_value;
     case ROS_PARAM_DOUBLE: return double_eq(a->double_value, b->double_value);
-    case ROS_PARAM_STRING: return strcmp(a->string_value, b->string_value) == 0;
+    case ROS_PARAM_STRING: return strcmp(text_of(a->string_value), text_of(b->string_value)) == 0;
     case ROS_PARAM_BYTE_ARRAY: return n == 0 || memcmp(a->byte_array, b->byte_array, n) == 0;
     case ROS_PARAM_BOOL_ARRAY:
       for (size_t i = 0; i < n; i++)
@@ -221,7 +222,7 @@ bool ros_param_value_equal(const ros_param_value *a, const ros_param_value *b) {
       return true;
     case ROS_PARAM_STRING_ARRAY:
       for (size_t i = 0; i < n; i++)
-        if (strcmp(a->string_array[i], b->string_array[i]) != 0) return false;
+        if (strcmp(text_of(a->string_array[i]), text_of(b->string_array[i])) != 0) return false;
       return true;
   }
   return false;
@@ -377,7 +378,7 @@ static void format_double(double d, char out[40]) {
 }
 
 static bool plain_safe(const char *s) {
-  if (!s[0]) return false;
+  if (!s[0] || strcmp(s, "null") == 0 || strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0) return false;
   for (const char *p = s; *p; p++) {
     char c = *p;
     bool okc = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
@@ -433,7 +434,7 @@ static bool format_value(const ros_param_value *v, dynbuf *out) {
         format_double(v->double_array[i], num);
         okay = dynbuf_append_str(out, num);
         break;
-      default: okay = append_string(out, v->string_array[i]); break;
+      default: okay = append_string(out, v->string_array[i] ? v->string_array[i] : ""); break;
     }
     if (!okay) return false;
   }

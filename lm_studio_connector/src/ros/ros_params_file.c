@@ -4,7 +4,7 @@
  * ros_param_value_from_scalar; lists must hold scalars of one type. Every failure names the
  * place as origin:line:column and rolls the output list back to its length on entry.
  * Recursion is bounded by LMS_MAX_PARAMS_DEPTH; the list by LMS_MAX_PARAM_OVERRIDES.
- * No global state. */
+ * No global state: any thread, one list per thread at a time. */
 #include "ros_params_file.h"
 
 #include <errno.h>
@@ -94,19 +94,20 @@ static void override_fini(ros_param_override *o) {
   ros_param_value_fini(&o->value);
 }
 
-static void truncate_list(ros_param_overrides *list, size_t count) {
+void ros_param_overrides_truncate(ros_param_overrides *list, size_t count) {
+  if (!list) return;
   while (list->count > count) override_fini(&list->items[--list->count]);
 }
 
 void ros_param_overrides_fini(ros_param_overrides *list) {
   if (!list) return;
-  truncate_list(list, 0);
+  ros_param_overrides_truncate(list, 0);
   free(list->items);
   ros_param_overrides_init(list);
 }
 
-/* rcl's check of a node key: "/**", or [namespace]/name where the namespace may be "/**" and
- * the name may be "*". Writes the absolute form to out. */
+/* rcl's check of a node key: "/" + "**" alone, or [namespace]/name where the namespace may be
+ * "/" + "**" and the name may be "*". Writes the absolute form to out. */
 static ros_params_status check_node_pattern(const char *raw, char *out, size_t out_size, char *why, size_t why_size) {
   size_t len = strlen(raw);
   if (len == 0 || len + 2 > out_size) {
@@ -236,6 +237,7 @@ static ros_params_status read_list(loader *ld, const char *name, int depth, ros_
         st = LFAIL(ld, ROS_PARAMS_ERR_NO_MEMORY, "out of memory");
         break;
       }
+      ros_param_value_fini(&elem);
       ros_param_value_fini(out);
       *out = arr;
       return ROS_PARAMS_OK;
@@ -390,7 +392,7 @@ ros_params_status ros_params_load_string(const char *text, size_t len, const cha
   size_t start = out->count;
   ros_params_status st = read_stream(&ld);
   loader_fini(&ld);
-  if (st != ROS_PARAMS_OK) truncate_list(out, start);
+  if (st != ROS_PARAMS_OK) ros_param_overrides_truncate(out, start);
   else clear(err);
   return st;
 }
@@ -551,7 +553,7 @@ ros_params_status ros_params_select(const ros_param_overrides *all, const char *
   }
   free(keep);
   if (st != ROS_PARAMS_OK) {
-    truncate_list(out, start);
+    ros_param_overrides_truncate(out, start);
     return perr(err, st, NULL, 0, 0, "%s selecting parameters for '%.200s'",
                 st == ROS_PARAMS_ERR_TOO_LARGE ? "too many overrides" : "out of memory", fqn);
   }

@@ -22,6 +22,8 @@ struct ros_subscription {
   dds_entity_t reader;
   ros_waitable *waitable;
   ros_message_fn fn;
+  ros_message_owned_fn owned_fn;   /* set instead of fn for owned subscriptions */
+  const dds_topic_descriptor_t *desc;
   void *user;
   char topic[ROS_NAME_BUF_SIZE];
 };
@@ -84,8 +86,42 @@ int ros_publisher_subscription_count(ros_publisher *p) {
 
 const char *ros_publisher_topic(const ros_publisher *p) { return p ? p->topic : NULL; }
 
+static void fill_info(ros_subscription *s, const dds_sample_info_t *si, ros_message_info *mi) {
+  mi->source_timestamp_ns = si->source_timestamp;
+  memset(mi->publisher_gid, 0, sizeof mi->publisher_gid);
+  dds_builtintopic_endpoint_t *pub = dds_get_matched_publication_data(s->reader, si->publication_handle);
+  if (pub) {
+    memcpy(mi->publisher_gid, pub->key.v, sizeof mi->publisher_gid);
+    dds_builtintopic_free_endpoint(pub);
+  }
+}
+
+/* Owned mode: Cyclone deserializes into memory we allocate, so the message can be kept. */
+static void take_owned(ros_subscription *s) {
+  for (;;) {
+    void *sample = dds_alloc(s->desc->m_size);
+    if (!sample) return;
+    memset(sample, 0, s->desc->m_size);
+    void *buf[1] = {sample};
+    dds_sample_info_t info;
+    dds_return_t n = dds_take(s->reader, buf, &info, 1, 1);
+    if (n <= 0 || !info.valid_data) {
+      dds_sample_free(sample, s->desc, DDS_FREE_ALL);
+      if (n <= 0) return;
+      continue;
+    }
+    ros_message_info mi;
+    fill_info(s, &info, &mi);
+    s->owned_fn(s->user, sample, &mi);
+  }
+}
+
 static void take_samples(void *arg) {
   ros_subscription *s = arg;
+  if (s->owned_fn) {
+    take_owned(s);
+    return;
+  }
   void *samples[TAKE_BATCH];
   dds_sample_info_t infos[TAKE_BATCH];
   for (;;) {
@@ -95,14 +131,7 @@ static void take_samples(void *arg) {
     for (int i = 0; i < n; i++) {
       if (!infos[i].valid_data) continue;
       ros_message_info mi;
-      mi.source_timestamp_ns = infos[i].source_timestamp;
-      memset(mi.publisher_gid, 0, sizeof mi.publisher_gid);
-      dds_builtintopic_endpoint_t *pub =
-          dds_get_matched_publication_data(s->reader, infos[i].publication_handle);
-      if (pub) {
-        memcpy(mi.publisher_gid, pub->key.v, sizeof mi.publisher_gid);
-        dds_builtintopic_free_endpoint(pub);
-      }
+      fill_info(s, &infos[i], &mi);
       s->fn(s->user, samples[i], &mi);
     }
     dds_return_loan(s->reader, samples, n);
@@ -110,18 +139,20 @@ static void take_samples(void *arg) {
   }
 }
 
-ros_status ros_subscription_create(ros_node *n, const char *topic, const char *type,
-                                   const ros_qos *qos, ros_message_fn fn, void *user,
-                                   ros_subscription **out, ros_error *e) {
-  if (!out || !fn) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "missing argument");
+static ros_status create_sub(ros_node *n, const char *topic, const char *type, const ros_qos *qos,
+                             ros_message_fn fn, ros_message_owned_fn owned_fn, void *user,
+                             ros_subscription **out, ros_error *e) {
+  if (!out || (!fn && !owned_fn)) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "missing argument");
   ros_subscription *s = calloc(1, sizeof *s);
   if (!s) return ros_error_set(e, ROS_ERR_NO_MEMORY, "out of memory");
   s->node = n;
   s->fn = fn;
+  s->owned_fn = owned_fn;
   s->user = user;
   char dds_name[ROS_NAME_BUF_SIZE];
   ros_endpoint_spec spec;
   ros_status st = prepare(n, topic, type, qos, s->topic, dds_name, &spec, e);
+  if (st == ROS_OK) s->desc = spec.type->desc;
   if (st == ROS_OK) st = ros_node_create_reader(n, &spec, &s->reader, e);
   if (st != ROS_OK) {
     free(s);
@@ -139,6 +170,23 @@ ros_status ros_subscription_create(ros_node *n, const char *topic, const char *t
   ros_node_entity_added(n);
   *out = s;
   return ROS_OK;
+}
+
+ros_status ros_subscription_create(ros_node *n, const char *topic, const char *type,
+                                   const ros_qos *qos, ros_message_fn fn, void *user,
+                                   ros_subscription **out, ros_error *e) {
+  return create_sub(n, topic, type, qos, fn, NULL, user, out, e);
+}
+
+ros_status ros_subscription_create_owned(ros_node *n, const char *topic, const char *type,
+                                         const ros_qos *qos, ros_message_owned_fn fn, void *user,
+                                         ros_subscription **out, ros_error *e) {
+  return create_sub(n, topic, type, qos, NULL, fn, user, out, e);
+}
+
+void ros_message_free(const char *type, void *msg) {
+  const ros_type_info *t = ros_types_find(type);
+  if (msg && t && t->desc) dds_sample_free(msg, t->desc, DDS_FREE_ALL);
 }
 
 void ros_subscription_destroy(ros_subscription *s) {

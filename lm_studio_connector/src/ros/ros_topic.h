@@ -34,6 +34,14 @@ const char *ros_publisher_topic(const ros_publisher *p); /* resolved ROS name */
 ros_status ros_subscription_create(ros_node *n, const char *topic, const char *type,
                                    const ros_qos *qos, ros_message_fn fn, void *user,
                                    ros_subscription **out, ros_error *e);
+/* Like ros_subscription_create, but the callback owns each message (kept without a copy, e.g.
+ * the latest camera frame) and frees it with ros_message_free(type, msg). */
+typedef void (*ros_message_owned_fn)(void *user, void *msg, const ros_message_info *info);
+ros_status ros_subscription_create_owned(ros_node *n, const char *topic, const char *type,
+                                         const ros_qos *qos, ros_message_owned_fn fn, void *user,
+                                         ros_subscription **out, ros_error *e);
+/* Frees a message handed out by an owned subscription (type as given there). Accepts NULL. */
+void ros_message_free(const char *type, void *msg);
 void ros_subscription_destroy(ros_subscription *s); /* accepts NULL */
 int ros_subscription_publisher_count(ros_subscription *s);
 const char *ros_subscription_topic(const ros_subscription *s);
