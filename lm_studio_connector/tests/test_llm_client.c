@@ -821,3 +821,50 @@ TEST(client_poll_mode_drives_requests_on_the_callers_thread) {
   llm_client_destroy(c);
   lms_emu_stop(emu);
 }
+
+TEST(client_https_with_the_right_ca_and_a_clear_tls_error_otherwise) {
+  char *cert = test_read_file(test_fixture("tls/emulator-cert.pem"), NULL);
+  char *key = test_read_file(test_fixture("tls/emulator-key.pem"), NULL);
+  lms_emu_config ecfg = {.tls_cert_pem = cert, .tls_key_pem = key};
+  lms_emu *emu = lms_emu_start(&ecfg);
+  CHECK(emu);
+  char url[64];
+  snprintf(url, sizeof url, "https://127.0.0.1:%u/v1/", lms_emu_port(emu));
+  char right_ca[4096];
+  snprintf(right_ca, sizeof right_ca, "%s", test_fixture("tls/emulator-cert.pem"));
+  struct { const char *ca; bool insecure; llm_status want; } cases[] = {
+      {right_ca, false, LLM_OK},
+      {NULL, true, LLM_OK},
+      {"", false, LLM_ERR_TLS}, /* system CAs do not know a self-signed certificate */
+  };
+  char other_ca[4096];
+  snprintf(other_ca, sizeof other_ca, "%s", test_fixture("tls/other-ca-cert.pem"));
+  for (int i = 0; i < 4; i++) {
+    llm_config cfg = {.base_url = url};
+    char ca[4096];
+    if (i < 3) {
+      snprintf(ca, sizeof ca, "%s", cases[i].ca ? cases[i].ca : "");
+      cfg.ca_file = ca;
+      cfg.insecure_tls = cases[i].insecure;
+    } else {
+      cfg.ca_file = other_ca;
+    }
+    llm_status want = i < 3 ? cases[i].want : LLM_ERR_TLS;
+    llm_client *c = llm_client_create(&cfg, NULL);
+    llm_client_start(c);
+    llm_call k;
+    llm_call_init(&k);
+    llm_message m = {.role = LLM_ROLE_USER, .text = "secure hello"};
+    llm_request_opts o = {.stream = true};
+    CHECK(llm_client_chat(c, &o, &m, 1, &llm_call_callbacks, &k, NULL));
+    CHECK(llm_call_wait(&k, WAIT_MS));
+    CHECK_MSG(k.result.error.code == want, "case %d: %s: %s", i,
+              llm_status_name(k.result.error.code), k.result.error.message);
+    if (want == LLM_OK) CHECK_EQ_STR(k.result.text, "You said: secure hello");
+    llm_call_free(&k);
+    llm_client_destroy(c);
+  }
+  lms_emu_stop(emu);
+  free(cert);
+  free(key);
+}

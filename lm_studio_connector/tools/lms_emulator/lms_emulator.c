@@ -292,9 +292,15 @@ lms_emu *lms_emu_start(const lms_emu_config *cfg) {
    * other clients. The logger must come first to catch MHD's own start-up complaints.
    * SO_REUSEADDR is MHD's default; no LISTENING_ADDRESS_REUSE, which would add SO_REUSEPORT and
    * let two emulators share a port. */
+  bool tls = cfg->tls_cert_pem && cfg->tls_key_pem;
+  struct MHD_OptionItem tls_options[] = {
+      {MHD_OPTION_HTTPS_MEM_KEY, 0, (void *)cfg->tls_key_pem},
+      {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)cfg->tls_cert_pem},
+      {MHD_OPTION_END, 0, NULL}};
+  struct MHD_OptionItem no_options[] = {{MHD_OPTION_END, 0, NULL}};
   e->daemon = MHD_start_daemon(
       MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |
-          MHD_USE_ERROR_LOG,
+          MHD_USE_ERROR_LOG | (tls ? MHD_USE_TLS : 0),
       cfg->port, NULL, NULL, on_request, e,
       MHD_OPTION_EXTERNAL_LOGGER, on_log, e,
       MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
@@ -303,6 +309,7 @@ lms_emu *lms_emu_start(const lms_emu_config *cfg) {
       MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)256 * 1024,
       MHD_OPTION_NOTIFY_COMPLETED, on_completed, e,
       MHD_OPTION_NOTIFY_CONNECTION, on_connection, e,
+      MHD_OPTION_ARRAY, tls ? tls_options : no_options,
       MHD_OPTION_END);
   if (!e->daemon) {
     fprintf(stderr, "lms_emulator: cannot listen on %s:%u\n", addr, (unsigned)cfg->port);

@@ -38,6 +38,8 @@ typedef struct lms_emu_config {
   int keepalive_timeout_s; /* idle keep-alive connections are closed after this; 0 = 5 (LM Studio) */
   bool no_api_v0;          /* true: /api/v0/... answers like an unknown route (a plain OpenAI server) */
   int embedding_dim;       /* values per embedding vector; 0 = 768 */
+  const char *tls_cert_pem;/* with tls_key_pem: serve HTTPS with this certificate (PEM text) */
+  const char *tls_key_pem;
 } lms_emu_config;
 
 /* Starts listening. cfg may be NULL (all defaults); it is copied. Returns NULL on failure
