@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_util.h"
 #include "common/clock.h"
 #include "llm/llm_client.h"
 #include "lms_emulator.h"
@@ -99,17 +100,6 @@ static double raw_stream_seconds(const char *url, const char *body, long *events
   return (double)(t1 - t0) / 1e9;
 }
 
-static int cmp_double(const void *a, const void *b) {
-  double x = *(const double *)a, y = *(const double *)b;
-  return x < y ? -1 : x > y;
-}
-
-static double percentile(double *v, int n, double q) {
-  qsort(v, (size_t)n, sizeof *v, cmp_double);
-  int i = (int)(q * (n - 1) + 0.5);
-  return v[i];
-}
-
 /* `curl` CLI time_starttransfer for the same streamed request, in ms. */
 static double curl_cli_first_byte_ms(const char *url, const char *body) {
   char cmd[1024];
@@ -121,11 +111,6 @@ static double curl_cli_first_byte_ms(const char *url, const char *body) {
   if (!f || fscanf(f, "%lf", &s) != 1) s = -1;
   if (f) pclose(f);
   return s * 1000.0;
-}
-
-static void row(const char *figure, double ours, double base, const char *unit) {
-  printf("BENCH %-38s | %12.3f %-9s | %12.3f %-9s | %6.2fx\n", figure, ours, unit, base, unit,
-         base != 0 ? ours / base : 0);
 }
 
 int main(int argc, char **argv) {
@@ -160,7 +145,7 @@ int main(int argc, char **argv) {
   }
   printf("# %ld streamed chunks; baseline = libcurl receiving the same stream, no decoding\n",
          tokens);
-  row("stream chunks decoded per second", (double)tokens / ours_s,
+  bench_row("stream chunks decoded per second", (double)tokens / ours_s,
       (double)raw_events / raw_s, "chunks/s");
 
   /* 2. Time to first token. */
@@ -182,8 +167,8 @@ int main(int argc, char **argv) {
     fprintf(stderr, "the curl command is missing: no baseline\n");
     return 1;
   }
-  row("time to first token p50", percentile(ours, runs, 0.5), percentile(cli, n_cli, 0.5), "ms");
-  row("time to first token p99", percentile(ours, runs, 0.99), percentile(cli, n_cli, 0.99), "ms");
+  bench_row("time to first token p50", bench_percentile(ours, runs, 0.5), bench_percentile(cli, n_cli, 0.5), "ms");
+  bench_row("time to first token p99", bench_percentile(ours, runs, 0.99), bench_percentile(cli, n_cli, 0.99), "ms");
 
   /* 3. Cancel latency (baseline: a request's normal completion of the same short answer). */
   int cancels = runs < 50 ? runs : 50;
@@ -197,8 +182,8 @@ int main(int argc, char **argv) {
     cancel_ms[i] = (double)(p.done_ns - t0) / 1e6;
   }
   printf("# %d cancels of endless streams; target < 50 ms\n", cancels);
-  row("cancel to on_done p50", percentile(cancel_ms, cancels, 0.5), 50.0, "ms");
-  row("cancel to on_done p99", percentile(cancel_ms, cancels, 0.99), 50.0, "ms");
+  bench_row("cancel to on_done p50", bench_percentile(cancel_ms, cancels, 0.5), 50.0, "ms");
+  bench_row("cancel to on_done p99", bench_percentile(cancel_ms, cancels, 0.99), 50.0, "ms");
 
   free(ours);
   free(cli);

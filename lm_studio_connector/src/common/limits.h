@@ -38,5 +38,7 @@
 #define LMS_MAX_IMAGE_SIDE        16384      /* width or height of any image read, decoded or produced */
 #define LMS_MAX_IMAGE_PIXELS      (48u << 20) /* width * height of any image decoded or converted (decompression bombs) */
 #define LMS_MAX_IMAGE_ALLOWED_DIRS 64        /* directories in image_allowed_dirs */
+#define LMS_MAX_DECLARED_PARAMS   1024       /* parameters one node declares */
+#define LMS_MAX_LOG_MESSAGE       (32u << 10) /* bytes of one log message; longer ones are cut */
 
 #endif

@@ -567,7 +567,8 @@ ros_args_status ros_args_apply_remap(const ros_args *args, const char *node_name
 
 ros_args_status ros_args_params_for_node(const ros_args *args, const char *fqn, ros_param_overrides *out,
                                          ros_args_error *err) {
-  if (!args || !fqn || !out) return aerr(err, ROS_ARGS_ERR_INVALID_ARGUMENT, -1, "args, fqn or out is NULL");
+  if (!fqn || !out) return aerr(err, ROS_ARGS_ERR_INVALID_ARGUMENT, -1, "fqn or out is NULL");
+  if (!args) return aok(err); /* no command line: no overrides */
   ros_params_error pe;
   ros_params_status ps = ros_params_select(&args->params, fqn, true, out, &pe);
   if (ps == ROS_PARAMS_OK) return aok(err);

@@ -153,7 +153,7 @@ ros_args_status ros_args_apply_remap(const ros_args *args, const char *node_name
                                      size_t out_size, ros_args_error *err) ROS_ARGS_WARN_UNUSED;
 
 /* Appends to out the parameter overrides that apply to the node with this FQN, one per name
- * (the last given wins), in command-line order. Returns OK, INVALID_ARGUMENT, NO_MEMORY,
+ * (the last given wins), in command-line order. args may be NULL (nothing is appended). Returns OK, INVALID_ARGUMENT, NO_MEMORY,
  * TOO_LARGE; out unchanged on failure. */
 ros_args_status ros_args_params_for_node(const ros_args *args, const char *fqn, ros_param_overrides *out,
                                          ros_args_error *err) ROS_ARGS_WARN_UNUSED;

@@ -51,7 +51,8 @@ typedef void (*ros_ready_fn)(void *user);
 /* Registers fn to run on the loop thread each time ros_waitable_trigger is called (triggers
  * coalesce). Loop thread. */
 ros_waitable *ros_waitable_create(ros_context *ctx, ros_ready_fn fn, void *user);
-/* Unregisters; fn will not run again once this returns. Loop thread. Accepts NULL. */
+/* Unregisters; fn will not run again once this returns. Loop thread, also from inside w's own
+ * callback. Accepts NULL. */
 void ros_waitable_destroy(ros_waitable *w);
 /* Marks w ready and wakes the loop. Any thread (not signal-safe). */
 void ros_waitable_trigger(ros_waitable *w);
@@ -62,7 +63,7 @@ ros_status ros_waitable_attach_reader(ros_waitable *w, dds_entity_t reader, ros_
 typedef struct ros_timer ros_timer;
 /* Calls fn every period_ns on the loop thread (first call one period from now). */
 ros_timer *ros_timer_create(ros_context *ctx, int64_t period_ns, ros_ready_fn fn, void *user);
-void ros_timer_destroy(ros_timer *t); /* accepts NULL; loop thread */
+void ros_timer_destroy(ros_timer *t); /* accepts NULL; loop thread, also inside its own callback */
 void ros_timer_reset(ros_timer *t);   /* next call one period from now */
 
 /* Another wakeup hook, called (from any thread) whenever the loop should run: lets a caller that

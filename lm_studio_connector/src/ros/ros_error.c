@@ -25,6 +25,7 @@ static const struct {
     [ROS_ERR_LIMIT] = {"ROS_ERR_LIMIT", "a configured limit was reached"},
     [ROS_ERR_STATE] = {"ROS_ERR_STATE", "not allowed in the current state"},
     [ROS_ERR_SECURITY] = {"ROS_ERR_SECURITY", "DDS security is misconfigured"},
+    [ROS_ERR_CANCELED] = {"ROS_ERR_CANCELED", "the operation was cancelled"},
 };
 
 const char *ros_status_name(ros_status s) {

@@ -22,9 +22,10 @@ typedef enum ros_status {
   ROS_ERR_LIMIT = 13,            /* a bound of common/limits.h was reached */
   ROS_ERR_STATE = 14,            /* not allowed in the current state (goal transition, ...) */
   ROS_ERR_SECURITY = 15,         /* DDS security configuration missing or invalid */
+  ROS_ERR_CANCELED = 16,         /* the caller (or shutdown) cancelled the operation */
 } ros_status;
 
-#define ROS_STATUS_COUNT 16
+#define ROS_STATUS_COUNT 17
 #define ROS_ERROR_MESSAGE_MAX 512
 
 typedef struct ros_error {

@@ -9,7 +9,9 @@
 
 #include "common/limits.h"
 #include "ros_internal.h"
+#include "ros_log.h"
 #include "ros_names.h"
+#include "ros_params.h"
 
 typedef struct endpoint {
   dds_entity_t entity, topic;
@@ -27,6 +29,7 @@ struct ros_node {
   ros_gid *reader_gids, *writer_gids; /* graph view, rebuilt on every change */
   size_t n_reader_gids, n_writer_gids;
   int user_entities;
+  int own_entities;              /* those the node made itself (rosout, parameter services) */
   struct ros_logger *logger;
   struct ros_param_server *params;
 };
@@ -74,6 +77,18 @@ ros_status ros_node_create(ros_context *ctx, const char *name, const char *ns,
     return ros_error_set(e, ROS_ERR_BAD_NAME, "%s", ne.message);
   }
   ros_context_add_node(ctx, n);
+  ros_status st = ROS_OK;
+  /* Without /rosout the node still logs to the console with its --log-level; without the
+   * services it still keeps local parameters, as rclcpp does. */
+  ros_logger_options lo = {.no_rosout = n->opts.no_rosout};
+  st = ros_logger_create_ex(n, &lo, &n->logger, e);
+  ros_param_server_options po = {.no_services = n->opts.no_parameter_services};
+  if (st == ROS_OK) st = ros_param_server_create_ex(n, &po, &n->params, e);
+  n->own_entities = n->user_entities;
+  if (st != ROS_OK) {
+    ros_node_destroy(n);
+    return st;
+  }
   *out = n;
   return ROS_OK;
 }
@@ -86,7 +101,11 @@ static void delete_endpoint_at(ros_node *n, size_t i) {
 
 ros_status ros_node_destroy(ros_node *n) {
   if (!n) return ROS_OK;
-  if (n->user_entities > 0) return ROS_ERR_BUSY;
+  if (n->user_entities > n->own_entities) return ROS_ERR_BUSY;
+  ros_param_server_destroy(n->params);
+  n->params = NULL;
+  ros_logger_destroy(n->logger);
+  n->logger = NULL;
   while (n->n_endpoints) delete_endpoint_at(n, n->n_endpoints - 1);
   ros_context_remove_node(n->ctx, n);
   free(n->endpoints);

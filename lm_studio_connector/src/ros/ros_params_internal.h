@@ -1,0 +1,89 @@
+/* ros_params_internal.h: glue between the parameter store (ros_params.c), the six services
+ * (ros_params_srv.c) and the message conversions (ros_params_msg.c); not a public API.
+ * The store is a name-sorted array guarded by a recursive mutex (the set callback may read
+ * parameters while a set holds the lock). Loop thread, except where ros_params.h says any. */
+#ifndef LMS_ROS_PARAMS_INTERNAL_H
+#define LMS_ROS_PARAMS_INTERNAL_H
+
+#include <pthread.h>
+
+#include "ros_params.h"
+#include "ros_types_gen.h"
+
+typedef struct ros_param_entry {
+  char *name;
+  ros_param_value value;
+  ros_param_type declared_type;  /* the static type; NOT_SET with dynamic typing */
+  ros_param_descriptor d;        /* strings owned by the entry */
+} ros_param_entry;
+
+struct ros_params_services; /* ros_params_srv.c */
+
+struct ros_param_server {
+  ros_node *node;
+  pthread_mutex_t lock;            /* recursive */
+  ros_param_entry *items;          /* sorted by name (strcmp), like rclcpp's std::map */
+  size_t count, cap;
+  ros_param_overrides overrides;   /* the node's, one per name */
+  bool *override_used;             /* parallel to overrides.items */
+  ros_params_set_fn cb;
+  void *cb_user;
+  bool in_callback;
+  dds_entity_t events;             /* /parameter_events writer, 0 when off */
+  struct ros_params_services *services;
+};
+
+/* One requested assignment (name + value); value NOT_SET undeclares. */
+typedef struct ros_param_assignment {
+  const char *name;
+  const ros_param_value *value;
+} ros_param_assignment;
+
+/* Index of name, or -1. Lock held. */
+long ros_params_find_index(const struct ros_param_server *ps, const char *name);
+
+/* Applies n assignments all-or-nothing, in rclcpp's order: every name declared, none
+ * read-only, types and ranges, then the set callback (when use_callback), then the values and
+ * one parameter event. Takes the lock. Returns OK, NOT_FOUND (undeclared), REJECTED,
+ * STATE (inside the callback), LIMIT, NO_MEMORY; reason (reason_size bytes) says why. */
+ros_status ros_params_apply(struct ros_param_server *ps, const ros_param_assignment *a, size_t n,
+                            bool use_callback, char *reason, size_t reason_size);
+
+/* --- messages (ros_params_msg.c) --- */
+
+/* Points m at v's memory (no copy; valid while v is): for writing samples. A secret shows as
+ * the STRING placeholder. */
+void ros_params_msg_borrow(const ros_param_value *v, bool secret,
+                           rcl_interfaces_msg_dds__ParameterValue_ *m);
+/* Copies a received ParameterValue into the initialised out. False (reason filled) for an
+ * unknown type code or a value over LMS_MAX_PARAM_ARRAY / out of memory. */
+bool ros_params_msg_take(const rcl_interfaces_msg_dds__ParameterValue_ *m, ros_param_value *out,
+                         char *reason, size_t reason_size);
+/* What a borrowed descriptor points into besides the entry; must live as long as m. */
+typedef struct ros_params_desc_storage {
+  char constraints[1024];   /* additional_constraints plus the secret note (cut if longer) */
+  rcl_interfaces_msg_dds__FloatingPointRange_ fr;
+  rcl_interfaces_msg_dds__IntegerRange_ ir;
+} ros_params_desc_storage;
+/* Fills m from an entry, borrowing its strings. */
+void ros_params_msg_descriptor(const ros_param_entry *pe, ros_params_desc_storage *store,
+                               rcl_interfaces_msg_dds__ParameterDescriptor_ *m);
+/* Publishes one ParameterEvent (stamp now, node = FQN) with the given lists; entries are
+ * (name, value, secret) triples. Errors are only counted: events are best effort in rclcpp
+ * too. No-op when ps->events is 0 or all lists are empty. */
+typedef struct ros_param_event_item {
+  const char *name;
+  const ros_param_value *value;
+  bool secret;
+} ros_param_event_item;
+void ros_params_publish_event(struct ros_param_server *ps, const ros_param_event_item *new_items,
+                              size_t n_new, const ros_param_event_item *changed, size_t n_changed,
+                              const ros_param_event_item *deleted, size_t n_deleted);
+
+/* --- services (ros_params_srv.c) --- */
+
+/* Creates the six services under the node's FQN. Returns the service layer's codes. */
+ros_status ros_params_services_create(struct ros_param_server *ps, ros_error *e);
+void ros_params_services_destroy(struct ros_param_server *ps);
+
+#endif

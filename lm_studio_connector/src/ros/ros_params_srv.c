@@ -1,0 +1,261 @@
+/* ros_params_srv.c: the six parameter services of a node (ROS2_WIRE.md §7.1) under its FQN,
+ * with rclcpp's answers: get_parameters, get_parameter_types and describe_parameters return an
+ * empty list when any name is undeclared; set_parameters gives one result per entry, each set
+ * on its own (and offered to the set callback alone); set_parameters_atomically all or nothing;
+ * list_parameters by prefixes and depth, in name order, with the deduplicated prefixes.
+ * Runs on the loop thread (service callbacks); replies borrow the store's memory under its
+ * lock, which is enough because ros_service_reply copies whatever it has to keep. Requests
+ * larger than MAX_REQUEST entries get the "undeclared" answer instead of a huge allocation. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ros_params_check.h"
+#include "ros_params_internal.h"
+#include "ros_service.h"
+
+/* Most names or parameters one request may carry (far above any real node's count). */
+#define MAX_REQUEST (4 * ROS_PARAMS_MAX_DECLARED)
+
+enum { SRV_GET, SRV_TYPES, SRV_SET, SRV_SET_ATOMIC, SRV_DESCRIBE, SRV_LIST, SRV_COUNT };
+
+struct ros_params_services {
+  ros_service *svc[SRV_COUNT];
+};
+
+#define SEQ(seq, ptr, len) \
+  do { (seq)._maximum = (uint32_t)(len); (seq)._length = (uint32_t)(len); (seq)._buffer = (ptr); (seq)._release = false; } while (0)
+
+/* Indices of every requested name, or false when one is undeclared (rclcpp then answers with
+ * an empty list). idx has room for n. Lock held. */
+static bool find_all(struct ros_param_server *ps, const dds_sequence_string *names, long *idx) {
+  for (uint32_t i = 0; i < names->_length; i++) {
+    const char *nm = names->_buffer[i];
+    if (!nm || (idx[i] = ros_params_find_index(ps, nm)) < 0) return false;
+  }
+  return true;
+}
+
+static void reply(ros_service *s, const ros_request_id *id, void *response) {
+  /* A failed reply (client gone, queue full) is counted by the service layer; nothing to undo. */
+  (void)ros_service_reply(s, id, response, NULL);
+}
+
+static void on_get(void *user, ros_service *s, const void *request, const ros_request_id *id) {
+  struct ros_param_server *ps = user;
+  const rcl_interfaces_srv_dds__GetParameters_Request_ *rq = request;
+  rcl_interfaces_srv_dds__GetParameters_Response_ rs;
+  memset(&rs, 0, sizeof rs);
+  uint32_t n = rq->names._length;
+  long *idx = n <= MAX_REQUEST ? calloc(n ? n : 1, sizeof *idx) : NULL;
+  rcl_interfaces_msg_dds__ParameterValue_ *vals = idx ? calloc(n ? n : 1, sizeof *vals) : NULL;
+  pthread_mutex_lock(&ps->lock);
+  if (vals && find_all(ps, &rq->names, idx)) {
+    for (uint32_t i = 0; i < n; i++) {
+      const ros_param_entry *pe = &ps->items[idx[i]];
+      ros_params_msg_borrow(&pe->value, pe->d.secret, &vals[i]);
+    }
+    SEQ(rs.values, n ? vals : NULL, n);
+  }
+  reply(s, id, &rs);
+  pthread_mutex_unlock(&ps->lock);
+  free(vals);
+  free(idx);
+}
+
+static void on_types(void *user, ros_service *s, const void *request, const ros_request_id *id) {
+  struct ros_param_server *ps = user;
+  const rcl_interfaces_srv_dds__GetParameterTypes_Request_ *rq = request;
+  rcl_interfaces_srv_dds__GetParameterTypes_Response_ rs;
+  memset(&rs, 0, sizeof rs);
+  uint32_t n = rq->names._length;
+  long *idx = n <= MAX_REQUEST ? calloc(n ? n : 1, sizeof *idx) : NULL;
+  uint8_t *types = idx ? calloc(n ? n : 1, 1) : NULL;
+  pthread_mutex_lock(&ps->lock);
+  if (types && find_all(ps, &rq->names, idx)) {
+    /* A secret is served as its STRING placeholder, which is also its declared type. */
+    for (uint32_t i = 0; i < n; i++) types[i] = (uint8_t)ps->items[idx[i]].value.type;
+    SEQ(rs.types, n ? types : NULL, n);
+  }
+  reply(s, id, &rs);
+  pthread_mutex_unlock(&ps->lock);
+  free(types);
+  free(idx);
+}
+
+static void on_describe(void *user, ros_service *s, const void *request, const ros_request_id *id) {
+  struct ros_param_server *ps = user;
+  const rcl_interfaces_srv_dds__DescribeParameters_Request_ *rq = request;
+  rcl_interfaces_srv_dds__DescribeParameters_Response_ rs;
+  memset(&rs, 0, sizeof rs);
+  uint32_t n = rq->names._length;
+  long *idx = n <= MAX_REQUEST ? calloc(n ? n : 1, sizeof *idx) : NULL;
+  rcl_interfaces_msg_dds__ParameterDescriptor_ *ds = idx ? calloc(n ? n : 1, sizeof *ds) : NULL;
+  ros_params_desc_storage *store = ds ? calloc(n ? n : 1, sizeof *store) : NULL;
+  pthread_mutex_lock(&ps->lock);
+  if (store && find_all(ps, &rq->names, idx)) {
+    for (uint32_t i = 0; i < n; i++) ros_params_msg_descriptor(&ps->items[idx[i]], &store[i], &ds[i]);
+    SEQ(rs.descriptors, n ? ds : NULL, n);
+  }
+  reply(s, id, &rs);
+  pthread_mutex_unlock(&ps->lock);
+  free(store);
+  free(ds);
+  free(idx);
+}
+
+/* Converts the request's values; a value that cannot be taken fails its entry with a reason.
+ * vals[i] stays NOT_SET and ok[i] false for those. */
+static void take_values(const dds_sequence_rcl_interfaces_msg_dds__Parameter_ *params,
+                        ros_param_value *vals, bool *ok, char (*reasons)[ROS_PARAMS_REASON_MAX]) {
+  for (uint32_t i = 0; i < params->_length; i++) {
+    const rcl_interfaces_msg_dds__Parameter_ *p = &params->_buffer[i];
+    ros_param_value_init(&vals[i]);
+    char why[ROS_PARAMS_REASON_MAX / 4];
+    ok[i] = p->name != NULL && ros_params_msg_take(&p->value, &vals[i], why, sizeof why);
+    if (!ok[i])
+      snprintf(reasons[i], sizeof reasons[i], "parameter '%.300s': %s", p->name ? p->name : "",
+               p->name ? why : "no name");
+  }
+}
+
+static void on_set(void *user, ros_service *s, const void *request, const ros_request_id *id) {
+  struct ros_param_server *ps = user;
+  const rcl_interfaces_srv_dds__SetParameters_Request_ *rq = request;
+  rcl_interfaces_srv_dds__SetParameters_Response_ rs;
+  memset(&rs, 0, sizeof rs);
+  uint32_t n = rq->parameters._length;
+  if (n > MAX_REQUEST) n = 0; /* answered with no results: the client sees a broken reply */
+  size_t cnt = n ? n : 1;
+  ros_param_value *vals = calloc(cnt, sizeof *vals);
+  bool *ok = calloc(cnt, sizeof *ok);
+  char(*reasons)[ROS_PARAMS_REASON_MAX] = calloc(cnt, sizeof *reasons);
+  rcl_interfaces_msg_dds__SetParametersResult_ *res = calloc(cnt, sizeof *res);
+  if (vals && ok && reasons && res) {
+    take_values(&rq->parameters, vals, ok, reasons);
+    for (uint32_t i = 0; i < n; i++) {
+      if (ok[i]) {
+        ros_param_assignment a = {rq->parameters._buffer[i].name, &vals[i]};
+        ok[i] = ros_params_apply(ps, &a, 1, true, reasons[i], sizeof reasons[i]) == ROS_OK;
+      }
+      res[i].successful = ok[i];
+      res[i].reason = ok[i] ? (char *)"" : reasons[i];
+    }
+    SEQ(rs.results, n ? res : NULL, n);
+    for (uint32_t i = 0; i < n; i++) ros_param_value_fini(&vals[i]);
+  }
+  reply(s, id, &rs);
+  free(res);
+  free(reasons);
+  free(ok);
+  free(vals);
+}
+
+static void on_set_atomic(void *user, ros_service *s, const void *request, const ros_request_id *id) {
+  struct ros_param_server *ps = user;
+  const rcl_interfaces_srv_dds__SetParametersAtomically_Request_ *rq = request;
+  rcl_interfaces_srv_dds__SetParametersAtomically_Response_ rs;
+  memset(&rs, 0, sizeof rs);
+  uint32_t n = rq->parameters._length;
+  size_t cnt = n ? n : 1;
+  char reason[ROS_PARAMS_REASON_MAX] = "out of memory";
+  ros_param_value *vals = n <= MAX_REQUEST ? calloc(cnt, sizeof *vals) : NULL;
+  bool *ok = calloc(cnt, sizeof *ok);
+  char(*reasons)[ROS_PARAMS_REASON_MAX] = calloc(cnt, sizeof *reasons);
+  ros_param_assignment *a = calloc(cnt, sizeof *a);
+  if (n > MAX_REQUEST) snprintf(reason, sizeof reason, "too many parameters in one request (most %d)", MAX_REQUEST);
+  if (vals && ok && reasons && a) {
+    take_values(&rq->parameters, vals, ok, reasons);
+    bool all = true;
+    for (uint32_t i = 0; i < n && all; i++) {
+      if (!ok[i]) {
+        memcpy(reason, reasons[i], sizeof reason);
+        all = false;
+      }
+      a[i] = (ros_param_assignment){rq->parameters._buffer[i].name, &vals[i]};
+    }
+    rs.result.successful = all && ros_params_apply(ps, a, n, true, reason, sizeof reason) == ROS_OK;
+    for (uint32_t i = 0; i < n; i++) ros_param_value_fini(&vals[i]);
+  }
+  rs.result.reason = rs.result.successful ? (char *)"" : reason;
+  reply(s, id, &rs);
+  free(a);
+  free(reasons);
+  free(ok);
+  free(vals);
+}
+
+static void on_list(void *user, ros_service *s, const void *request, const ros_request_id *id) {
+  struct ros_param_server *ps = user;
+  const rcl_interfaces_srv_dds__ListParameters_Request_ *rq = request;
+  rcl_interfaces_srv_dds__ListParameters_Response_ rs;
+  memset(&rs, 0, sizeof rs);
+  uint32_t np = rq->prefixes._length;
+  const char *const *prefixes = (const char *const *)rq->prefixes._buffer;
+  for (uint32_t i = 0; i < np; i++)
+    if (!prefixes[i]) np = 0; /* malformed: answer as if there were no prefixes */
+  pthread_mutex_lock(&ps->lock);
+  size_t cnt = ps->count ? ps->count : 1;
+  char **names = calloc(cnt, sizeof *names);
+  char **pfx = calloc(cnt, sizeof *pfx);
+  size_t nn = 0, npfx = 0;
+  if (names && pfx) {
+    for (size_t i = 0; i < ps->count; i++) {
+      char *nm = ps->items[i].name;
+      if (!ros_params_list_match(nm, prefixes, np, rq->depth)) continue;
+      names[nn++] = nm;
+      size_t pl = ros_params_name_prefix_len(nm);
+      if (pl == 0) continue;
+      bool seen = false;
+      for (size_t j = 0; j < npfx && !seen; j++) seen = strlen(pfx[j]) == pl && memcmp(pfx[j], nm, pl) == 0;
+      if (!seen && (pfx[npfx] = strndup(nm, pl)) != NULL) npfx++;
+    }
+    SEQ(rs.result.names, nn ? names : NULL, nn);
+    SEQ(rs.result.prefixes, npfx ? pfx : NULL, npfx);
+  }
+  reply(s, id, &rs);
+  pthread_mutex_unlock(&ps->lock);
+  for (size_t j = 0; j < npfx; j++) free(pfx[j]);
+  free(pfx);
+  free(names);
+}
+
+static const struct {
+  const char *suffix, *type;
+  ros_service_fn fn;
+} services[SRV_COUNT] = {
+    [SRV_GET] = {"get_parameters", "rcl_interfaces/srv/GetParameters", on_get},
+    [SRV_TYPES] = {"get_parameter_types", "rcl_interfaces/srv/GetParameterTypes", on_types},
+    [SRV_SET] = {"set_parameters", "rcl_interfaces/srv/SetParameters", on_set},
+    [SRV_SET_ATOMIC] = {"set_parameters_atomically", "rcl_interfaces/srv/SetParametersAtomically", on_set_atomic},
+    [SRV_DESCRIBE] = {"describe_parameters", "rcl_interfaces/srv/DescribeParameters", on_describe},
+    [SRV_LIST] = {"list_parameters", "rcl_interfaces/srv/ListParameters", on_list},
+};
+
+ros_status ros_params_services_create(struct ros_param_server *ps, ros_error *e) {
+  struct ros_params_services *sv = calloc(1, sizeof *sv);
+  if (!sv) return ros_error_set(e, ROS_ERR_NO_MEMORY, "parameter services: out of memory");
+  ps->services = sv;
+  for (int i = 0; i < SRV_COUNT; i++) {
+    char name[512];
+    int k = snprintf(name, sizeof name, "%s/%s", ros_node_fqn(ps->node), services[i].suffix);
+    if (k < 0 || (size_t)k >= sizeof name) {
+      ros_params_services_destroy(ps);
+      return ros_error_set(e, ROS_ERR_BAD_NAME, "parameter services: node name too long");
+    }
+    ros_status st = ros_service_create(ps->node, name, services[i].type, &ros_qos_parameters,
+                                       services[i].fn, ps, &sv->svc[i], e);
+    if (st != ROS_OK) {
+      ros_params_services_destroy(ps);
+      return st;
+    }
+  }
+  return ROS_OK;
+}
+
+void ros_params_services_destroy(struct ros_param_server *ps) {
+  if (!ps->services) return;
+  for (int i = 0; i < SRV_COUNT; i++) ros_service_destroy(ps->services->svc[i]);
+  free(ps->services);
+  ps->services = NULL;
+}
