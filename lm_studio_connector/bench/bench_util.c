@@ -24,11 +24,12 @@ void bench_row(const char *figure, double ours, double baseline, const char *uni
   fflush(stdout);
 }
 
-int bench_ddsperf_latency(int domain, int seconds, double *p50_us, double *p99_us) {
-  char cmd[256];
+int bench_ddsperf_latency(int domain, int seconds, const char *mode, double *p50_us,
+                          double *p99_us) {
+  char cmd[320];
   snprintf(cmd, sizeof cmd,
-           "ddsperf -i %d -D %d pong >/dev/null 2>&1 & sleep 0.5; ddsperf -i %d -D %d ping 2>&1; wait",
-           domain, seconds + 1, domain, seconds);
+           "ddsperf -i %d -D %d pong %s >/dev/null 2>&1 & sleep 0.5; ddsperf -i %d -D %d ping %s 2>&1; wait",
+           domain, seconds + 1, mode, domain, seconds, mode);
   FILE *f = popen(cmd, "r");
   if (!f) return -1;
   char line[512];

@@ -7,8 +7,11 @@
 double bench_percentile(double *v, int n, double q);
 /* "BENCH <figure> | ours unit | baseline unit | ratio" (ratio = ours / baseline). */
 void bench_row(const char *figure, double ours, double baseline, const char *unit);
-/* Round-trip latency of ddsperf ping/pong (two processes) for `seconds`, in microseconds. */
-int bench_ddsperf_latency(int domain, int seconds, double *p50_us, double *p99_us);
+/* Round-trip latency of ddsperf ping/pong (two processes) for `seconds`, in microseconds.
+ * mode "listener" answers inside Cyclone's receive thread; "waitset" on an application thread
+ * (one thread hop each way, like any loop-based node). */
+int bench_ddsperf_latency(int domain, int seconds, const char *mode, double *p50_us,
+                          double *p99_us);
 /* Samples per second ddsperf sub receives from ddsperf pub (two processes, `size`-byte
  * samples, reliable) for `seconds`. */
 int bench_ddsperf_throughput(int domain, int seconds, int size, double *samples_per_s);

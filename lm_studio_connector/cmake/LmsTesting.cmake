@@ -2,7 +2,8 @@
 # Builds tests/<source> into one executable and registers every TEST(name) case in it as its own
 # CTest, named after the case (<module>_<function>_<condition>), run as `<exe> <case>`.
 # DDS: the cases talk over DDS. Each case then runs with the loopback-only Cyclone config and a
-# ROS_DOMAIN_ID of its own (cycling through 10..209), so cases running in parallel never meet.
+# ROS_DOMAIN_ID of its own (cycling through 10..109, or 110..209 in a sanitizer build, so a
+# plain and a sanitizer run on one machine never meet either).
 set_property(GLOBAL PROPERTY LMS_NEXT_DOMAIN_ID 0)
 function(lms_add_test_file source)
   cmake_parse_arguments(T "DDS" "TIMEOUT" "LIBS;LABELS" ${ARGN})
@@ -25,7 +26,11 @@ function(lms_add_test_file source)
     set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT} LABELS "${T_LABELS}")
     if(T_DDS)
       get_property(n GLOBAL PROPERTY LMS_NEXT_DOMAIN_ID)
-      math(EXPR domain "10 + ${n} % 200")
+      if(LMS_SANITIZE)
+        math(EXPR domain "110 + ${n} % 100")
+      else()
+        math(EXPR domain "10 + ${n} % 100")
+      endif()
       math(EXPR n "${n} + 1")
       set_property(GLOBAL PROPERTY LMS_NEXT_DOMAIN_ID ${n})
       set_tests_properties(${name} PROPERTIES ENVIRONMENT
