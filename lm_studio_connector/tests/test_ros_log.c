@@ -272,6 +272,8 @@ typedef struct log_seen {
 } log_seen;
 
 /* Next Log sample from our node (the listener has no /rosout writer) within ms. */
+/* The next /rosout message of the node under test; messages of other loggers (other nodes
+ * that may share the domain) are skipped. */
 static bool next_log(log_fx *f, dds_entity_t rd, int ms, log_seen *out) {
   int64_t end = clock_mono_ms() + ms;
   do {
@@ -279,7 +281,9 @@ static bool next_log(log_fx *f, dds_entity_t rd, int ms, log_seen *out) {
     dds_sample_info_t si[1];
     int n = dds_take(rd, buf, si, 1, 1);
     if (n > 0) {
-      bool ok = si[0].valid_data;
+      bool ok = si[0].valid_data &&
+                strcmp(((const rcl_interfaces_msg_dds__Log_ *)buf[0])->name,
+                       ros_node_logger_name(f->node)) == 0;
       if (ok) {
         const rcl_interfaces_msg_dds__Log_ *m = buf[0];
         out->level = m->level;
