@@ -208,7 +208,10 @@ static int measure_feedback(int seconds, double *received_per_s, double *sent_pe
     return 1;
   }
   if (ros_action_client_wait_for_server(cli, 10 * 1000000000LL) != ROS_OK) {
-    fprintf(stderr, "bench: action server never became ready\n");
+    int status = 0;
+    pid_t gone = waitpid(child, &status, WNOHANG);
+    fprintf(stderr, "bench: action server never became ready%s (child exit %d)\n",
+            gone == child ? ", its process ended" : "", gone == child ? WEXITSTATUS(status) : -1);
     return 1;
   }
   counter c = {0};

@@ -81,6 +81,27 @@ TEST(ros_action_wire_order_matches_jazzy) {
     while (matched_count(rd[i], true) < 1 && clock_mono_ms() < end) spin_for(s.f.ctx, 5);
     CHECK_MSG(matched_count(rd[i], true) >= 1, "%s never matched", w[i].topic);
   }
+  /* Reader-side matching does not mean the server's writers know these readers yet: a warm-up
+   * goal must reach every observer first, so nothing of the measured goal is lost. */
+  rec warm = {0};
+  run_goal(&s, &warm, "feedback 1 10", "o");
+  bool heard[5] = {false};
+  int64_t until = clock_mono_ms() + WAIT_MS;
+  for (int all = 0; !all && clock_mono_ms() < until;) {
+    spin_for(s.f.ctx, 20);
+    all = 1;
+    for (int i = 0; i < 5; i++) {
+      wire_event scratch[64];
+      if (!heard[i]) heard[i] = take_events(rd[i], &warm.id, w[i].kind, scratch, 0, 64) > 0;
+      all &= heard[i];
+    }
+  }
+  for (int i = 0; i < 5; i++) CHECK_MSG(heard[i], "%s never heard the warm-up goal", w[i].topic);
+  spin_for(s.f.ctx, 100);
+  for (int i = 0; i < 5; i++) { /* drop what is left of the warm-up */
+    wire_event scratch[64];
+    take_events(rd[i], &warm.id, w[i].kind, scratch, 0, 64);
+  }
   rec r = {0};
   run_goal(&s, &r, "feedback 3 50", "o");
   spin_for(s.f.ctx, 200);

@@ -280,6 +280,7 @@ TEST(ros_node_names_resolve_and_remap) {
 typedef struct inbox {
   volatile int count;
   char last[64];
+  ros_message_info info;
 } inbox;
 
 static void on_string(void *user, const void *msg, const ros_message_info *info) {
@@ -287,6 +288,7 @@ static void on_string(void *user, const void *msg, const ros_message_info *info)
   const std_msgs_msg_dds__String_ *s = msg;
   snprintf(b->last, sizeof b->last, "%s", s->data);
   CHECK(info->source_timestamp_ns > 0);
+  b->info = *info;
   b->count++;
 }
 
@@ -314,6 +316,12 @@ TEST(ros_topic_string_round_trip_and_recorded_endpoints) {
   CHECK(spin_until(v.ctx, &box.count, 1, 5000));
   CHECK_EQ_STR(box.last, "hello robot");
   CHECK_EQ_STR(ros_publisher_topic(pub), "/lm_text_response");
+  /* the sender's GUID, on demand, is the publisher's */
+  test_endpoint w;
+  CHECK(test_find_endpoint('W', "rt/lm_text_response", 5000, &w));
+  uint8_t gid[16];
+  CHECK(ros_subscription_publisher_gid(sub2, &box.info, gid));
+  CHECK(memcmp(gid, w.guid, 16) == 0);
   ros_subscription_destroy(sub2);
   ros_subscription_destroy(sub);
   ros_publisher_destroy(pub);

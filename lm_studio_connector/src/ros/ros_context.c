@@ -50,7 +50,8 @@ typedef struct node_link {
 } node_link;
 
 struct ros_context {
-  dds_entity_t domain, participant, publisher, subscriber, graph_topic, graph_writer;
+  bool has_domain;                /* holds a reference in `domains` */
+  dds_entity_t participant, publisher, subscriber, graph_topic, graph_writer;
   uint32_t domain_id;
   bool humble;
   dds_topic_descriptor_t *humble_graph_desc; /* Humble layout under the real type name */
@@ -77,6 +78,50 @@ static const char *getenv_cb(const char *name, void *user) {
   return getenv(name);
 }
 
+/* Domains this process created, shared by the contexts on them: the last one out deletes the
+ * domain, so Cyclone stops its threads and a process may fork cleanly afterwards. */
+static struct {
+  pthread_mutex_t mu;
+  struct { uint32_t id; dds_entity_t handle; int refs; } d[8];
+} domains = {.mu = PTHREAD_MUTEX_INITIALIZER};
+
+static ros_status acquire_domain(uint32_t id, const char *xml, ros_error *e) {
+  pthread_mutex_lock(&domains.mu);
+  ros_status st = ROS_OK;
+  int free_slot = -1;
+  for (int i = 0; i < 8; i++) {
+    if (domains.d[i].refs > 0 && domains.d[i].id == id) {
+      domains.d[i].refs++;
+      goto out;
+    }
+    if (domains.d[i].refs == 0 && free_slot < 0) free_slot = i;
+  }
+  dds_entity_t h = dds_create_domain(id, xml);
+  if (h == DDS_RETCODE_PRECONDITION_NOT_MET) goto out; /* made by someone else: not ours */
+  if (h < 0) {
+    st = ros_error_dds(e, h, "cannot create the DDS domain");
+    goto out;
+  }
+  if (free_slot < 0) goto out; /* nowhere to count it: it simply lives on */
+  domains.d[free_slot].id = id;
+  domains.d[free_slot].handle = h;
+  domains.d[free_slot].refs = 1;
+out:
+  pthread_mutex_unlock(&domains.mu);
+  return st;
+}
+
+static void release_domain(uint32_t id) {
+  pthread_mutex_lock(&domains.mu);
+  for (int i = 0; i < 8; i++) {
+    if (domains.d[i].refs > 0 && domains.d[i].id == id) {
+      if (--domains.d[i].refs == 0) dds_delete(domains.d[i].handle);
+      break;
+    }
+  }
+  pthread_mutex_unlock(&domains.mu);
+}
+
 static ros_status make_domain(ros_context *c, const ros_context_options *o, ros_error *e) {
   ros_env_config env;
   ros_env_error ee;
@@ -85,17 +130,14 @@ static ros_status make_domain(ros_context *c, const ros_context_options *o, ros_
   c->domain_id = o && o->domain_id >= 0 ? (uint32_t)o->domain_id : env.domain_id;
   env.domain_id = c->domain_id;
   char *xml = NULL;
-  ros_env_status st = ros_env_cyclone_config(&env, c->humble, (long)getpid(),
-                                             getenv("CYCLONEDDS_URI"), &xml, &ee);
+  ros_env_status est = ros_env_cyclone_config(&env, c->humble, (long)getpid(),
+                                              getenv("CYCLONEDDS_URI"), &xml, &ee);
   ros_env_config_fini(&env);
-  if (st != ROS_ENV_OK) return ros_error_set(e, ROS_ERR_BAD_ENV, "%s", ee.message);
-  /* A second context in the same process shares the domain created by the first. */
-  c->domain = dds_create_domain(c->domain_id, xml);
+  if (est != ROS_ENV_OK) return ros_error_set(e, ROS_ERR_BAD_ENV, "%s", ee.message);
+  ros_status st = acquire_domain(c->domain_id, xml, e);
   free(xml);
-  if (c->domain < 0 && c->domain != DDS_RETCODE_PRECONDITION_NOT_MET)
-    return ros_error_dds(e, c->domain, "cannot create the DDS domain");
-  if (c->domain < 0) c->domain = 0;
-  return ROS_OK;
+  c->has_domain = st == ROS_OK;
+  return st;
 }
 
 static ros_status make_graph_writer(ros_context *c, ros_error *e) {
@@ -171,6 +213,7 @@ ros_status ros_context_create(const ros_context_options *o, ros_context **out, r
   return ROS_OK;
 fail:
   if (c->participant > 0) dds_delete(c->participant);
+  if (c->has_domain) release_domain(c->domain_id);
   if (c->wake_pipe[0] >= 0) close(c->wake_pipe[0]);
   if (c->wake_pipe[1] >= 0) close(c->wake_pipe[1]);
   pthread_mutex_destroy(&c->mu);
@@ -186,6 +229,7 @@ ros_status ros_context_destroy(ros_context *c) {
   if (c->nodes) return ROS_ERR_BUSY;
   if (signal_ctx == c) signal_ctx = NULL;
   dds_delete(c->participant); /* disposes every entity: peers see us leave at once */
+  if (c->has_domain) release_domain(c->domain_id);
   while (c->timers) {
     ros_timer *t = c->timers;
     c->timers = t->next;

@@ -87,13 +87,20 @@ int ros_publisher_subscription_count(ros_publisher *p) {
 const char *ros_publisher_topic(const ros_publisher *p) { return p ? p->topic : NULL; }
 
 static void fill_info(ros_subscription *s, const dds_sample_info_t *si, ros_message_info *mi) {
+  (void)s;
   mi->source_timestamp_ns = si->source_timestamp;
-  memset(mi->publisher_gid, 0, sizeof mi->publisher_gid);
-  dds_builtintopic_endpoint_t *pub = dds_get_matched_publication_data(s->reader, si->publication_handle);
-  if (pub) {
-    memcpy(mi->publisher_gid, pub->key.v, sizeof mi->publisher_gid);
-    dds_builtintopic_free_endpoint(pub);
-  }
+  mi->publication_handle = si->publication_handle;
+}
+
+bool ros_subscription_publisher_gid(ros_subscription *s, const ros_message_info *info,
+                                    uint8_t gid[16]) {
+  if (!s || !info) return false;
+  dds_builtintopic_endpoint_t *pub =
+      dds_get_matched_publication_data(s->reader, info->publication_handle);
+  if (!pub) return false;
+  memcpy(gid, pub->key.v, 16);
+  dds_builtintopic_free_endpoint(pub);
+  return true;
 }
 
 /* Owned mode: Cyclone deserializes into memory we allocate, so the message can be kept. */

@@ -14,8 +14,8 @@ typedef struct ros_publisher ros_publisher;
 typedef struct ros_subscription ros_subscription;
 
 typedef struct ros_message_info {
-  int64_t source_timestamp_ns;  /* when the publisher wrote it */
-  uint8_t publisher_gid[16];    /* the writer's GUID */
+  int64_t source_timestamp_ns;               /* when the publisher wrote it */
+  dds_instance_handle_t publication_handle;  /* the writer, as this process knows it */
 } ros_message_info;
 
 /* msg is the decoded sample, valid only during the call. */
@@ -44,6 +44,10 @@ ros_status ros_subscription_create_owned(ros_node *n, const char *topic, const c
 void ros_message_free(const char *type, void *msg);
 void ros_subscription_destroy(ros_subscription *s); /* accepts NULL */
 int ros_subscription_publisher_count(ros_subscription *s);
+/* The GUID of the writer that sent a message (info from the callback). Looked up on demand,
+ * since it costs a discovery-data copy. Returns false if that writer is gone. */
+bool ros_subscription_publisher_gid(ros_subscription *s, const ros_message_info *info,
+                                    uint8_t gid[16]);
 const char *ros_subscription_topic(const ros_subscription *s);
 
 #endif

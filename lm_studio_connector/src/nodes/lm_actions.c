@@ -1,0 +1,285 @@
+/* lm_actions.c: the chat_completion and text_completion action servers. Each accepted goal is
+ * one HTTP request of its own (any number at once); its deltas become feedback, its on_done
+ * ends the goal. Loop thread only. Guarantees: a goal ends exactly once; a cancel aborts the
+ * HTTP request at once and ends the goal CANCELED with the text so far, not added to history;
+ * a failure ends it ABORTED with success=false and a message saying what happened and what to
+ * check; history gets an exchange only on success, in completion order. Images are not
+ * supported in this build: a goal with image_data is ABORTED saying so, never run without it. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "lm_node_internal.h"
+#include "lm_params.h"
+#include "ros/ros_log.h"
+
+typedef lm_studio_interfaces_action_dds__ChatCompletion_Goal_ chat_goal;
+typedef lm_studio_interfaces_action_dds__TextCompletion_Goal_ text_goal;
+typedef lm_studio_interfaces_action_dds__ChatCompletion_Result_ chat_result;
+typedef lm_studio_interfaces_action_dds__ChatCompletion_Feedback_ chat_feedback;
+/* The two actions share Result and Feedback layouts field for field. */
+_Static_assert(sizeof(chat_result) ==
+                   sizeof(lm_studio_interfaces_action_dds__TextCompletion_Result_),
+               "result layouts differ");
+_Static_assert(sizeof(chat_feedback) ==
+                   sizeof(lm_studio_interfaces_action_dds__TextCompletion_Feedback_),
+               "feedback layouts differ");
+
+static const ros_action_type chat_type = ROS_ACTION_TYPE(lm_studio_interfaces, ChatCompletion);
+static const ros_action_type text_type = ROS_ACTION_TYPE(lm_studio_interfaces, TextCompletion);
+
+#define LM_IMAGES_UNSUPPORTED "images are not supported yet in this build"
+
+struct lm_goal {
+  lm_node *n;
+  ros_action_goal *h;
+  bool chat;
+  uint64_t req_id;
+  char *prompt, *model;
+  bool use_history, stream, progress;
+  int max_tokens;
+  long timeout_s;
+  double temperature;
+  char *fail;              /* set in on_goal: end ABORTED with this at on_accepted */
+  dynbuf text;             /* content received (stream) */
+  size_t fb_sent;          /* bytes of text already sent as feedback */
+  long deltas;
+  int64_t start_ns, last_fb_ns;
+  ros_timer *progress_timer;
+  lm_goal *next;
+};
+
+static void goal_unlink_free(lm_goal *g) {
+  lm_node *n = g->n;
+  for (lm_goal **p = &n->goals; *p; p = &(*p)->next)
+    if (*p == g) {
+      *p = g->next;
+      n->n_goals--;
+      break;
+    }
+  ros_timer_destroy(g->progress_timer);
+  free(g->prompt);
+  free(g->model);
+  free(g->fail);
+  dynbuf_free(&g->text);
+  free(g);
+}
+
+/* Ends g with status (SUCCEEDED, ABORTED, CANCELED) and frees it. */
+static void goal_end(lm_goal *g, ros_goal_status status, const char *text, bool success) {
+  chat_result *res = calloc(1, sizeof *res);
+  if (res) {
+    res->response = strdup(text ? text : "");
+    res->success = success;
+  }
+  ros_error e;
+  ros_status st;
+  if (status == ROS_GOAL_STATUS_SUCCEEDED)
+    st = ros_action_goal_succeed(g->h, res, &e);
+  else if (status == ROS_GOAL_STATUS_CANCELED)
+    st = ros_action_goal_canceled(g->h, res, &e);
+  else
+    st = ros_action_goal_abort(g->h, res, &e);
+  if (st != ROS_OK) {
+    /* e.g. CANCELED from EXECUTING cannot happen; fall back to abort so the goal still ends. */
+    ROS_WARN(g->n->node, "cannot end goal as %s: %s", ros_goal_status_name(status), e.message);
+    if (ros_action_goal_abort(g->h, res, &e) != ROS_OK) {
+      if (res) free(res->response);
+      free(res);
+    }
+  }
+  goal_unlink_free(g);
+}
+
+static void publish_feedback(lm_goal *g, const char *partial, const char *status, float progress) {
+  chat_feedback fb = {(char *)partial, (char *)status, progress};
+  ros_error e;
+  if (ros_action_goal_publish_feedback(g->h, &fb, &e) != ROS_OK)
+    ROS_DEBUG(g->n->node, "feedback not sent: %s", e.message);
+}
+
+static void flush_stream_feedback(lm_goal *g) {
+  if (g->fb_sent >= g->text.len) return;
+  float progress = g->max_tokens > 0 ? (float)g->deltas / (float)g->max_tokens : 0.0f;
+  if (progress > 1.0f) progress = 1.0f;
+  publish_feedback(g, g->text.data + g->fb_sent, "streaming", progress);
+  g->fb_sent = g->text.len;
+  g->last_fb_ns = clock_mono_ns();
+}
+
+static void on_delta(void *user, uint64_t id, const llm_delta *d) {
+  lm_goal *g = user;
+  if (d->kind != LLM_DELTA_CONTENT || !d->len) return;
+  if (!dynbuf_append(&g->text, d->text, d->len)) return;
+  g->deltas++;
+  double rate = lm_params_double(g->n->node, "feedback_max_rate");
+  if (rate > 0 && clock_mono_ns() - g->last_fb_ns < (int64_t)(1e9 / rate)) return;
+  flush_stream_feedback(g);
+}
+
+static void on_progress_tick(void *user) {
+  lm_goal *g = user;
+  double elapsed = (double)(clock_mono_ns() - g->start_ns) / 1e9;
+  char status[96];
+  snprintf(status, sizeof status, "processing: %.0f s elapsed", elapsed);
+  /* No tokens are seen before the answer: estimate from the time allowed, never reaching 1. */
+  float progress = g->timeout_s > 0 ? (float)(elapsed / (double)g->timeout_s) : 0.0f;
+  if (progress > 0.95f) progress = 0.95f;
+  publish_feedback(g, "", status, progress);
+}
+
+static void on_done(void *user, uint64_t id, llm_result *r) {
+  lm_goal *g = user;
+  lm_node *n = g->n;
+  lm_status_note(n, r);
+  if (r->error.code == LLM_OK) {
+    if (g->chat && g->use_history) {
+      lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
+      if (!lm_history_add(&n->history, g->prompt, r->text))
+        ROS_WARN(n->node, "out of memory: exchange not kept in history");
+    }
+    if (g->stream) flush_stream_feedback(g); /* rate-limited tail: feedback adds up to the text */
+    lm_response_publish(n, r->text, g->chat ? "chat_action" : "text_action",
+                        r->model ? r->model : g->model);
+    goal_end(g, ROS_GOAL_STATUS_SUCCEEDED, r->text, true);
+    return;
+  }
+  if (r->error.code == LLM_ERR_CANCELLED && ros_action_goal_is_cancel_requested(g->h)) {
+    const char *sofar = g->text.len ? g->text.data : (r->text ? r->text : "");
+    ROS_INFO(n->node, "goal canceled after %zu bytes", strlen(sofar));
+    goal_end(g, ROS_GOAL_STATUS_CANCELED, sofar, false);
+    return;
+  }
+  char msg[LLM_ERROR_MESSAGE_MAX + 512];
+  if (r->error.code == LLM_ERR_SHUTDOWN)
+    snprintf(msg, sizeof msg, "the node is shutting down: request to %s abandoned", n->url);
+  else
+    lm_describe_error(&r->error, n->url, g->model, msg, sizeof msg);
+  ROS_ERROR(n->node, "%s goal failed: %s", g->chat ? "chat" : "text", msg);
+  goal_end(g, ROS_GOAL_STATUS_ABORTED, msg, false);
+}
+
+static const llm_callbacks goal_callbacks = {on_delta, on_done};
+
+static bool image_unsupported(const char *image) {
+  return image && image[0]; /* "latest", a path or a data URI: all need the image slice */
+}
+
+static ros_goal_decision on_goal_common(lm_node *n, ros_action_goal *h, bool chat,
+                                        const char *prompt, const char *model, int max_tokens,
+                                        float temperature, int timeout, bool use_history,
+                                        bool stream, bool progress, const char *image) {
+  lm_goal *g = calloc(1, sizeof *g);
+  if (!g) return ROS_GOAL_REJECT;
+  g->n = n;
+  g->h = h;
+  g->chat = chat;
+  g->prompt = strdup(prompt ? prompt : "");
+  g->model = model && model[0] ? strdup(model) : lm_params_string(n->node, "model_name");
+  g->max_tokens = max_tokens > 0 ? max_tokens : (int)lm_params_int(n->node, "max_tokens");
+  g->timeout_s = timeout > 0 ? timeout : (long)lm_params_int(n->node, "timeout");
+  g->temperature = temperature > 0 ? temperature : lm_params_double(n->node, "temperature");
+  g->use_history = use_history;
+  g->stream = stream;
+  g->progress = progress && !stream;
+  if (image_unsupported(image)) g->fail = strdup(LM_IMAGES_UNSUPPORTED);
+  dynbuf_init(&g->text, LMS_MAX_ANSWER_TEXT);
+  if (!g->prompt || !g->model) {
+    free(g->prompt);
+    free(g->model);
+    free(g->fail);
+    free(g);
+    return ROS_GOAL_REJECT;
+  }
+  g->next = n->goals;
+  n->goals = g;
+  n->n_goals++;
+  ros_action_goal_set_user(h, g);
+  return ROS_GOAL_ACCEPT_AND_EXECUTE;
+}
+
+static ros_goal_decision on_chat_goal(void *user, ros_action_goal *h, const void *goal) {
+  const chat_goal *c = goal;
+  return on_goal_common(user, h, true, c->prompt, c->model, c->max_tokens, c->temperature,
+                        c->timeout, c->use_history, c->stream, c->progress_feedback,
+                        c->image_data);
+}
+
+static ros_goal_decision on_text_goal(void *user, ros_action_goal *h, const void *goal) {
+  const text_goal *t = goal;
+  return on_goal_common(user, h, false, t->prompt, t->model, t->max_tokens, t->temperature,
+                        t->timeout, false, t->stream, t->progress_feedback, NULL);
+}
+
+static void on_accepted(void *user, ros_action_goal *h) {
+  lm_node *n = user;
+  lm_goal *g = ros_action_goal_user(h);
+  if (!g) return;
+  if (g->fail) {
+    ROS_WARN(n->node, "%s goal aborted: %s", g->chat ? "chat" : "text", g->fail);
+    goal_end(g, ROS_GOAL_STATUS_ABORTED, g->fail, false);
+    return;
+  }
+  llm_request_opts o = {.model = g->model, .max_tokens = g->max_tokens, .set_temperature = true,
+                        .temperature = g->temperature, .stream = g->stream};
+  /* timeout bounds a whole answer; a stream is bounded by silence instead (first token, then
+   * between tokens), so a long answer that keeps coming is never cut. */
+  if (g->stream)
+    o.timeouts = (llm_timeouts){.first_byte_ms = g->timeout_s * 1000,
+                                .idle_ms = g->timeout_s * 1000, .total_ms = -1};
+  else
+    o.timeouts = (llm_timeouts){.total_ms = g->timeout_s * 1000};
+  llm_error e;
+  g->start_ns = g->last_fb_ns = clock_mono_ns();
+  if (g->chat) {
+    lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
+    char *system_prompt = lm_params_string(n->node, "system_prompt");
+    lm_chat_messages m = {0};
+    if (!system_prompt ||
+        !lm_history_build_chat(&n->history, system_prompt, g->use_history, g->prompt, NULL, 0,
+                               &m)) {
+      free(system_prompt);
+      goal_end(g, ROS_GOAL_STATUS_ABORTED, "out of memory building the chat", false);
+      return;
+    }
+    free(system_prompt);
+    g->req_id = llm_client_chat(n->client, &o, m.msgs, m.n, &goal_callbacks, g, &e);
+    lm_history_free_messages(&m);
+  } else {
+    g->req_id = llm_client_complete(n->client, &o, g->prompt, &goal_callbacks, g, &e);
+  }
+  if (!g->req_id) {
+    char msg[LLM_ERROR_MESSAGE_MAX + 512];
+    lm_describe_error(&e, n->url, g->model, msg, sizeof msg);
+    goal_end(g, ROS_GOAL_STATUS_ABORTED, msg, false);
+    return;
+  }
+  if (g->progress) g->progress_timer = ros_timer_create(n->ctx, 1000000000LL, on_progress_tick, g);
+}
+
+static bool on_cancel(void *user, ros_action_goal *h) {
+  lm_goal *g = ros_action_goal_user(h);
+  /* The transfer stops and on_done (CANCELLED) runs on a later poll: the goal ends there. */
+  if (g && g->req_id) llm_client_cancel(g->n->client, g->req_id);
+  return g && g->req_id;
+}
+
+ros_status lm_actions_create(lm_node *n, ros_error *e) {
+  ros_action_server_callbacks chat_cb = {on_chat_goal, on_accepted, on_cancel};
+  ros_action_server_callbacks text_cb = {on_text_goal, on_accepted, on_cancel};
+  ros_action_server_options o = {.service_depth = 100};
+  ros_status st = ros_action_server_create(n->node, "chat_completion", &chat_type, &chat_cb, n,
+                                           &o, &n->chat_server, e);
+  if (st != ROS_OK) return st;
+  return ros_action_server_create(n->node, "text_completion", &text_type, &text_cb, n, &o,
+                                  &n->text_server, e);
+}
+
+void lm_actions_destroy(lm_node *n) {
+  /* Goals still here have no request (the client is gone): the servers abort them. */
+  while (n->goals) goal_unlink_free(n->goals);
+  ros_action_server_destroy(n->chat_server);
+  ros_action_server_destroy(n->text_server);
+  n->chat_server = n->text_server = NULL;
+}

@@ -1,0 +1,173 @@
+/* lm_node.c: the node object and its one loop. Owns the context (unless given one), the ROS
+ * node, the LM Studio client and the chat history; lm_actions.c, lm_services.c, lm_status.c and
+ * lm_response.c add their entities to it. The loop thread alternates ros_context_spin_some and
+ * llm_client_poll; the context's wakeup hook wakes the poll, so every callback runs on this one
+ * thread and node logic needs no locks. Teardown destroys the client first: its pending requests
+ * end (on_done with LLM_ERR_SHUTDOWN) while the goals and services they answer still exist. */
+#include "lm_node_internal.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lm_params.h"
+#include "ros/ros_log.h"
+#include "ros/ros_params.h"
+
+static void wake_llm(void *user) { llm_client_wakeup(user); }
+
+static void set_err(char *err, size_t size, const char *what, const char *msg) {
+  if (!err || !size) return;
+  int k = snprintf(err, size, "%s: ", what);
+  if (k >= 0 && (size_t)k < size) snprintf(err + k, size - (size_t)k, "%s", msg);
+}
+
+lm_node *lm_node_create(const lm_node_options *o, char *err, size_t err_size) {
+  lm_node *n = calloc(1, sizeof *n);
+  if (!n) {
+    set_err(err, err_size, __func__, "out of memory");
+    return NULL;
+  }
+  ros_error e = {0};
+  lm_history_init(&n->history, 10, 0);
+  if (o && o->ctx) {
+    n->ctx = o->ctx;
+  } else if (ros_context_create(NULL, &n->ctx, &e) != ROS_OK) {
+    set_err(err, err_size, "cannot create the ROS context", e.message);
+    goto fail;
+  } else {
+    n->own_ctx = true;
+  }
+  ros_node_options no = {.args = o ? o->args : NULL};
+  if (ros_node_create(n->ctx, o && o->name ? o->name : LM_NODE_DEFAULT_NAME, o ? o->ns : NULL, &no,
+                      &n->node, &e) != ROS_OK) {
+    set_err(err, err_size, "cannot create the node", e.message);
+    goto fail;
+  }
+  if (lm_params_declare_all(n->node, &e) != ROS_OK) {
+    set_err(err, err_size, "bad parameter", e.message);
+    goto fail;
+  }
+  bool has_key = false;
+  char *url = lm_params_string(n->node, "lm_studio_url");
+  char *key = lm_params_string(n->node, "api_key");
+  llm_config cfg = {.base_url = url, .api_key = key};
+  llm_error le;
+  n->client = url && key ? llm_client_create(&cfg, &le) : NULL;
+  has_key = key && key[0];
+  if (key) memset(key, 0, strlen(key));
+  free(key);
+  if (!n->client) {
+    char msg[LM_NODE_ERROR_MAX + LLM_ERROR_MESSAGE_MAX + 64];
+    snprintf(msg, sizeof msg, "lm_studio_url '%s': %s", url ? url : "?",
+             url ? le.message : "out of memory");
+    free(url);
+    set_err(err, err_size, "cannot create the LM Studio client", msg);
+    goto fail;
+  }
+  free(url);
+  snprintf(n->url, sizeof n->url, "%s", llm_client_base_url(n->client));
+  lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
+  ros_context_set_wakeup_hook(n->ctx, wake_llm, n->client);
+  if (lm_response_create(n, &e) != ROS_OK || lm_status_create(n, &e) != ROS_OK ||
+      lm_services_create(n, &e) != ROS_OK || lm_actions_create(n, &e) != ROS_OK) {
+    set_err(err, err_size, "cannot create the node's interfaces", e.message);
+    goto fail;
+  }
+  char **unused = NULL;
+  size_t n_unused = 0;
+  if (ros_params_unused_overrides(n->node, &unused, &n_unused) == ROS_OK) {
+    for (size_t i = 0; i < n_unused; i++) {
+      ROS_WARN(n->node, "parameter override '%s' matches no parameter of this node", unused[i]);
+      free(unused[i]);
+    }
+    free(unused);
+  }
+  char *model = lm_params_string(n->node, "model_name");
+  ROS_INFO(n->node, "LM Studio node ready: server %s, model %s%s", n->url, model ? model : "?",
+           has_key ? ", API key set" : "");
+  free(model);
+  lm_status_probe(n);
+  return n;
+fail:
+  lm_node_destroy(n);
+  return NULL;
+}
+
+void lm_node_destroy(lm_node *n) {
+  if (!n) return;
+  if (n->ctx) ros_context_set_wakeup_hook(n->ctx, NULL, NULL);
+  /* Ends every pending request through its on_done while goals and services still exist. */
+  llm_client_destroy(n->client);
+  n->client = NULL;
+  lm_actions_destroy(n);
+  lm_services_destroy(n);
+  lm_status_destroy(n);
+  lm_response_destroy(n);
+  if (n->node) (void)ros_node_destroy(n->node);
+  if (n->own_ctx) (void)ros_context_destroy(n->ctx);
+  lm_history_fini(&n->history);
+  free(n);
+}
+
+int lm_node_spin_once(lm_node *n, int max_ms) {
+  int ran = ros_context_spin_some(n->ctx);
+  int64_t next = ros_context_time_to_next(n->ctx);
+  int ms = max_ms < 0 ? 0 : max_ms;
+  if (next < (int64_t)ms * 1000000) ms = (int)((next + 999999) / 1000000);
+  (void)llm_client_poll(n->client, ms);
+  return ran + ros_context_spin_some(n->ctx);
+}
+
+void lm_node_run(lm_node *n) {
+  while (!ros_context_shutdown_requested(n->ctx)) lm_node_spin_once(n, 100);
+}
+
+void lm_node_request_shutdown(lm_node *n) {
+  if (!n) return;
+  ros_context_request_shutdown(n->ctx);
+  llm_client_wakeup(n->client);
+}
+
+ros_context *lm_node_context(const lm_node *n) { return n ? n->ctx : NULL; }
+ros_node *lm_node_ros_node(const lm_node *n) { return n ? n->node : NULL; }
+size_t lm_node_active_goals(const lm_node *n) { return n ? n->n_goals : 0; }
+size_t lm_node_history_messages(lm_node *n) { return n ? lm_history_messages(&n->history) : 0; }
+const char *lm_node_url(const lm_node *n) { return n ? n->url : NULL; }
+
+void lm_describe_error(const llm_error *err, const char *url, const char *model, char *out,
+                       size_t size) {
+  const char *check = "";
+  switch (err->code) {
+  case LLM_ERR_CONNECT_REFUSED:
+  case LLM_ERR_DNS:
+  case LLM_ERR_TIMEOUT_CONNECT:
+  case LLM_ERR_NETWORK:
+    check = "check that LM Studio is running and its server is started, and that the "
+            "lm_studio_url parameter points to it";
+    break;
+  case LLM_ERR_MODEL_NOT_FOUND:
+  case LLM_ERR_NO_MODEL_LOADED:
+    check = "check the model name (list_models service) or load the model in LM Studio";
+    break;
+  case LLM_ERR_TIMEOUT_FIRST_BYTE:
+  case LLM_ERR_TIMEOUT_IDLE:
+  case LLM_ERR_TIMEOUT_TOTAL:
+    check = "the server did not answer in time: raise the goal's timeout (or the timeout "
+            "parameter), lower max_tokens, or check the server's load";
+    break;
+  case LLM_ERR_AUTH: check = "check the api_key parameter / LM_STUDIO_API_KEY"; break;
+  case LLM_ERR_MALFORMED:
+  case LLM_ERR_TRUNCATED:
+    check = "the server's answer was cut or not understood: check LM Studio's log";
+    break;
+  case LLM_ERR_BAD_ENDPOINT: check = "check that lm_studio_url is the server's base URL"; break;
+  case LLM_ERR_CONTEXT_OVERFLOW:
+    check = "shorten the prompt, reset_chat, or lower max_history_length";
+    break;
+  default: check = "check LM Studio's log"; break;
+  }
+  snprintf(out, size, "LM Studio request failed (%s, server %s, model '%s'): %s. Hint: %s",
+           llm_status_name(err->code), url, model ? model : "", err->message[0] ? err->message
+           : llm_strerror(err->code), check);
+}

@@ -1,0 +1,73 @@
+/* lm_node.h: lm_studio_node, the ROS 2 face of an LM Studio server: the chat_completion and
+ * text_completion actions, the list_models/get_embeddings/set_model/reset_chat services, the
+ * /lm_text_response, /lm_studio_status and /available_models topics, and its parameters.
+ *
+ * One thread: everything (DDS callbacks, HTTP callbacks, timers) runs on the thread that calls
+ * lm_node_spin_once / lm_node_run. The context's wakeup hook wakes the HTTP poll, so DDS traffic
+ * is handled at once. Only lm_node_request_shutdown may be called from any thread (and from a
+ * signal handler, through ros_context_request_shutdown).
+ * A failed call changes nothing.
+ *
+ * Decisions (differences from the original Python node are on purpose):
+ *  - lm_studio_url, api_key and status_period are read-only: the client and the status timer
+ *    are made once; restart the node to change them. api_key also comes from
+ *    $LM_STUDIO_API_KEY and is a secret parameter: never shown by `ros2 param`, never logged.
+ *  - Goal fields override parameters: empty model, max_tokens <= 0, timeout <= 0 and
+ *    temperature <= 0 take the parameter. timeout bounds a whole answer; for stream=true it
+ *    bounds the wait for the first token and each gap between tokens.
+ *  - Failures end goals ABORTED with success=false and a message (what failed, server, model,
+ *    a hint what to check); cancels end them CANCELED with the text so far. Only successful
+ *    use_history exchanges enter the history.
+ *  - image_data (any non-empty value) ABORTs the goal: images come in a later build.
+ *  - set_model checks the name against the server's list; when the server cannot be reached it
+ *    accepts the name and says "NOT verified". get_embeddings with an empty model lets the
+ *    server choose its loaded embedding model (model_name is a chat model). */
+#ifndef LM_NODE_H
+#define LM_NODE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "ros/ros_args.h"
+#include "ros/ros_context.h"
+#include "ros/ros_node.h"
+
+typedef struct lm_node lm_node;
+
+#define LM_NODE_DEFAULT_NAME "lm_studio_node"
+#define LM_NODE_ERROR_MAX 512
+
+typedef struct lm_node_options {
+  const char *name;        /* NULL = LM_NODE_DEFAULT_NAME */
+  const char *ns;          /* NULL = "/" */
+  const ros_args *args;    /* command line (may be NULL); must outlive the node */
+  ros_context *ctx;        /* NULL: the node creates (and later destroys) a context of its own */
+} lm_node_options;
+
+/* Creates the node, declares its parameters (overrides from args apply), creates the LM Studio
+ * client and every action, service, topic and timer. Does not contact the server before the
+ * first spin. Returns the node, or NULL with err (err_size bytes, may be NULL) saying why.
+ * Loop thread of ctx. Free with lm_node_destroy. */
+lm_node *lm_node_create(const lm_node_options *o, char *err, size_t err_size);
+/* Finishes every request (goals ABORTED "node shutting down", pending service calls answered
+ * with success=false), then destroys entities, node and (own) context. Accepts NULL. */
+void lm_node_destroy(lm_node *n);
+
+/* One loop pass: runs ready ROS callbacks, then waits up to max_ms (less when a timer is due)
+ * for HTTP activity or a DDS wakeup and runs the HTTP callbacks. Returns the callbacks run. */
+int lm_node_spin_once(lm_node *n, int max_ms);
+/* Runs lm_node_spin_once until shutdown is requested on the context. */
+void lm_node_run(lm_node *n);
+/* Asks lm_node_run to return. Any thread. */
+void lm_node_request_shutdown(lm_node *n);
+
+ros_context *lm_node_context(const lm_node *n);
+ros_node *lm_node_ros_node(const lm_node *n);
+/* Goals currently running (both actions). */
+size_t lm_node_active_goals(const lm_node *n);
+/* Messages currently in the chat history. */
+size_t lm_node_history_messages(lm_node *n);
+/* The base URL the LLM client talks to. */
+const char *lm_node_url(const lm_node *n);
+
+#endif

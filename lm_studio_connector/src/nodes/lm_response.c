@@ -1,0 +1,41 @@
+/* lm_response.c: /lm_text_response, the original node's topic of finished exchanges: a
+ * std_msgs/String with {"text", "type" ("chat_action" / "text_action"), "model", "timestamp"
+ * (seconds since the epoch), "history_length" (messages)}. Loop thread. */
+#include <jansson.h>
+#include <stdlib.h>
+
+#include "common/clock.h"
+#include "lm_node_internal.h"
+#include "ros/ros_log.h"
+
+char *lm_response_json(const char *text, const char *type, const char *model, double timestamp,
+                       size_t history_length) {
+  json_t *o = json_pack("{s:s,s:s,s:s,s:f,s:I}", "text", text ? text : "", "type", type, "model",
+                        model ? model : "", "timestamp", timestamp, "history_length",
+                        (json_int_t)history_length);
+  if (!o) return NULL;
+  char *s = json_dumps(o, JSON_COMPACT);
+  json_decref(o);
+  return s;
+}
+
+void lm_response_publish(lm_node *n, const char *text, const char *type, const char *model) {
+  char *s = lm_response_json(text, type, model, (double)clock_wall_ns() / 1e9,
+                             lm_history_messages(&n->history));
+  if (!s) return;
+  std_msgs_msg_dds__String_ msg = {s};
+  ros_error e;
+  if (ros_publisher_publish(n->pub_response, &msg, &e) != ROS_OK)
+    ROS_DEBUG(n->node, "/lm_text_response not published: %s", e.message);
+  free(s);
+}
+
+ros_status lm_response_create(lm_node *n, ros_error *e) {
+  return ros_publisher_create(n->node, "lm_text_response", "std_msgs/msg/String", NULL,
+                              &n->pub_response, e);
+}
+
+void lm_response_destroy(lm_node *n) {
+  ros_publisher_destroy(n->pub_response);
+  n->pub_response = NULL;
+}

@@ -1,0 +1,134 @@
+/* lm_status.c: health. A timer every status_period publishes /lm_studio_status (std_msgs/String
+ * JSON: connected, url, model, model_loaded, latency_ms, active_goals, history_length,
+ * last_error, timestamp) and starts a probe (the model list, which also says whether the
+ * current model is loaded) unless one is in flight; /available_models gets the list as JSON
+ * whenever it changes. Every request's outcome updates connected/latency/last_error.
+ * Loop thread only. */
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/clock.h"
+#include "lm_node_internal.h"
+#include "lm_params.h"
+#include "ros/ros_log.h"
+
+void lm_status_note(lm_node *n, const llm_result *r) {
+  llm_status c = r->error.code;
+  if (c == LLM_ERR_CANCELLED || c == LLM_ERR_SHUTDOWN) return;
+  bool transport = c == LLM_ERR_CONNECT_REFUSED || c == LLM_ERR_DNS || c == LLM_ERR_TLS ||
+                   c == LLM_ERR_NETWORK || c == LLM_ERR_TIMEOUT_CONNECT;
+  bool was = n->connected;
+  n->probed = true;
+  n->connected = !transport;
+  if (c == LLM_OK) {
+    n->last_latency_ms = r->latency_ms;
+  } else {
+    snprintf(n->last_error, sizeof n->last_error, "%s: %s", llm_status_name(c), r->error.message);
+  }
+  if (was != n->connected && n->node)
+    ROS_INFO(n->node, "LM Studio server %s %s", n->url, n->connected ? "reachable" : "unreachable");
+}
+
+static void publish_models(lm_node *n, const llm_result *r) {
+  json_t *arr = json_array();
+  for (size_t i = 0; arr && i < r->n_models; i++) {
+    const llm_model_info *m = &r->models[i];
+    json_array_append_new(arr, json_pack("{s:s,s:s?,s:s?,s:b}", "id", m->id, "type", m->type,
+                                         "state", m->state, "vision", m->vision));
+  }
+  char *s = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+  json_decref(arr);
+  if (!s) return;
+  if (n->models_json && strcmp(n->models_json, s) == 0) {
+    free(s);
+    return;
+  }
+  free(n->models_json);
+  n->models_json = s;
+  std_msgs_msg_dds__String_ msg = {s};
+  ros_error e;
+  if (ros_publisher_publish(n->pub_models, &msg, &e) != ROS_OK)
+    ROS_DEBUG(n->node, "/available_models not published: %s", e.message);
+}
+
+static void on_probe_done(void *user, uint64_t id, llm_result *r) {
+  lm_node *n = user;
+  n->probe_id = 0;
+  if (r->error.code == LLM_ERR_SHUTDOWN) return;
+  lm_status_note(n, r);
+  if (r->error.code != LLM_OK) return;
+  char *model = lm_params_string(n->node, "model_name");
+  n->model_known = false;
+  n->model_loaded = false;
+  for (size_t i = 0; model && i < r->n_models; i++) {
+    if (strcmp(r->models[i].id, model) != 0) continue;
+    n->model_known = r->models[i].state != NULL;
+    n->model_loaded = r->models[i].state && strcmp(r->models[i].state, "loaded") == 0;
+  }
+  free(model);
+  publish_models(n, r);
+}
+
+static const llm_callbacks probe_callbacks = {NULL, on_probe_done};
+
+void lm_status_probe(lm_node *n) {
+  if (n->probe_id || !n->client) return;
+  llm_timeouts t = {.total_ms = 5000};
+  llm_error e;
+  n->probe_id = llm_client_list_models(n->client, &t, &probe_callbacks, n, &e);
+  if (!n->probe_id) snprintf(n->last_error, sizeof n->last_error, "probe: %s", e.message);
+}
+
+static void publish_status(lm_node *n) {
+  char *model = lm_params_string(n->node, "model_name");
+  json_t *o = json_pack("{s:b,s:s,s:s,s:f,s:I,s:I,s:s,s:f}", "connected", n->connected, "url",
+                        n->url, "model", model ? model : "", "latency_ms", n->last_latency_ms,
+                        "active_goals", (json_int_t)n->n_goals, "history_length",
+                        (json_int_t)lm_history_messages(&n->history), "last_error",
+                        n->last_error, "timestamp", (double)clock_wall_ns() / 1e9);
+  free(model);
+  if (!o) return;
+  json_object_set_new(o, "probed", json_boolean(n->probed));
+  json_object_set_new(o, "model_loaded", n->model_known ? json_boolean(n->model_loaded)
+                                                        : json_null());
+  char *s = json_dumps(o, JSON_COMPACT);
+  json_decref(o);
+  if (!s) return;
+  std_msgs_msg_dds__String_ msg = {s};
+  ros_error e;
+  if (ros_publisher_publish(n->pub_status, &msg, &e) != ROS_OK)
+    ROS_DEBUG(n->node, "/lm_studio_status not published: %s", e.message);
+  free(s);
+}
+
+static void on_status_tick(void *user) {
+  lm_node *n = user;
+  publish_status(n);
+  lm_status_probe(n);
+}
+
+ros_status lm_status_create(lm_node *n, ros_error *e) {
+  ros_status st = ros_publisher_create(n->node, "lm_studio_status", "std_msgs/msg/String", NULL,
+                                       &n->pub_status, e);
+  ros_qos latched = ros_qos_action_status; /* KEEP_LAST 1, reliable, transient-local */
+  if (st == ROS_OK)
+    st = ros_publisher_create(n->node, "available_models", "std_msgs/msg/String", &latched,
+                              &n->pub_models, e);
+  if (st != ROS_OK) return st;
+  double period = lm_params_double(n->node, "status_period");
+  n->status_timer = ros_timer_create(n->ctx, (int64_t)(period * 1e9), on_status_tick, n);
+  if (!n->status_timer) return ros_error_set(e, ROS_ERR_NO_MEMORY, "status timer");
+  return ROS_OK;
+}
+
+void lm_status_destroy(lm_node *n) {
+  ros_timer_destroy(n->status_timer);
+  ros_publisher_destroy(n->pub_status);
+  ros_publisher_destroy(n->pub_models);
+  n->status_timer = NULL;
+  n->pub_status = n->pub_models = NULL;
+  free(n->models_json);
+  n->models_json = NULL;
+}

@@ -1,0 +1,6 @@
+# lm_studio_node: the node end to end over DDS on loopback against the LM Studio emulator in the
+# same process (test_lm_node.c), and its parameter table (test_lm_node_params.c).
+lms_add_test_file(test_lm_node_params.c DDS LIBS lms_node_core TIMEOUT 30)
+lms_add_test_file(test_lm_node.c DDS LIBS lms_node_core lms_emulator_lib TIMEOUT 60)
+target_compile_definitions(test_lm_node PRIVATE LMS_NODE_EXE="$<TARGET_FILE:lm_studio_node>")
+add_dependencies(test_lm_node lm_studio_node)
