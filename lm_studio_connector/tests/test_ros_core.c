@@ -534,3 +534,45 @@ TEST(ros_topic_owned_subscription_keeps_messages_without_copies) {
   ros_message_free("std_msgs/msg/String", NULL);
   env_down(&v);
 }
+
+/* Child process: publishes "msg <i>" until SIGTERM. */
+static int run_publisher_child(void) {
+  ros_context *ctx;
+  ros_node *node;
+  ros_publisher *pub;
+  if (ros_context_create(NULL, &ctx, NULL) != ROS_OK) return 3;
+  if (ros_node_create(ctx, "talker", NULL, NULL, &node, NULL) != ROS_OK) return 4;
+  if (ros_publisher_create(node, "across", "std_msgs/msg/String", NULL, &pub, NULL) != ROS_OK)
+    return 5;
+  ros_context_install_signal_handlers(ctx, NULL);
+  for (int i = 0; !ros_context_shutdown_requested(ctx); i++) {
+    char text[32];
+    snprintf(text, sizeof text, "msg %d", i);
+    std_msgs_msg_dds__String_ m = {.data = text};
+    ros_publisher_publish(pub, &m, NULL);
+    ros_context_spin(ctx, 20);
+  }
+  ros_publisher_destroy(pub);
+  ros_node_destroy(node);
+  return ros_context_destroy(ctx) == ROS_OK ? 0 : 6;
+}
+
+TEST(ros_topic_publish_subscribe_across_processes) {
+  pid_t child = fork();
+  if (child == 0) _exit(run_publisher_child());
+  env v;
+  env_up(&v, "listener", NULL, NULL);
+  inbox box = {0};
+  ros_subscription *sub;
+  CHECK(ros_subscription_create(v.node, "/across", "std_msgs/msg/String", NULL, on_string, &box,
+                                &sub, NULL) == ROS_OK);
+  bool ok = spin_until(v.ctx, &box.count, 5, 15000);
+  kill(child, SIGTERM);
+  int status = 0;
+  waitpid(child, &status, 0);
+  CHECK_MSG(ok, "heard %d messages from the other process", box.count);
+  CHECK(strncmp(box.last, "msg ", 4) == 0);
+  CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  ros_subscription_destroy(sub);
+  env_down(&v);
+}
