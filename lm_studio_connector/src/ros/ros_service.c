@@ -35,6 +35,16 @@ typedef struct pending_reply {
   void *response;               /* our own deep copy */
 } pending_reply;
 
+/* Request writers whose client's reply reader is known to have matched. Valid while no match
+ * on either endpoint changed, so the common case costs two status reads instead of a
+ * discovery-data lookup per matched reader on every reply. */
+#define READY_CACHE_SIZE 16
+typedef struct ready_cache {
+  dds_instance_handle_t writers[READY_CACHE_SIZE];
+  int n, next;
+  uint32_t reader_total, writer_total, reader_current, writer_current;
+} ready_cache;
+
 struct ros_service {
   ros_node *node;
   ros_context *ctx;
@@ -49,12 +59,53 @@ struct ros_service {
   pending_reply *head, *tail;
   int npending;
   ros_service_stats stats;
+  ready_cache ready;
 };
 
 typedef enum client_state { CLIENT_GONE, CLIENT_READY, CLIENT_WAIT } client_state;
 
+/* True when the cache still describes the current matches (resetting it otherwise). */
+static bool ready_cache_fresh(ros_service *s) {
+  dds_subscription_matched_status_t rm;
+  dds_publication_matched_status_t wm;
+  if (dds_get_subscription_matched_status(s->reader, &rm) < 0 ||
+      dds_get_publication_matched_status(s->writer, &wm) < 0)
+    return false;
+  ready_cache *c = &s->ready;
+  if (rm.total_count == c->reader_total && rm.current_count == c->reader_current &&
+      wm.total_count == c->writer_total && wm.current_count == c->writer_current)
+    return true;
+  c->n = c->next = 0;
+  c->reader_total = rm.total_count;
+  c->reader_current = rm.current_count;
+  c->writer_total = wm.total_count;
+  c->writer_current = wm.current_count;
+  return false;
+}
+
+static bool ready_cache_has(const ready_cache *c, dds_instance_handle_t wr) {
+  for (int i = 0; i < c->n; i++)
+    if (c->writers[i] == wr) return true;
+  return false;
+}
+
+static void ready_cache_add(ready_cache *c, dds_instance_handle_t wr) {
+  c->writers[c->next] = wr;
+  c->next = (c->next + 1) % READY_CACHE_SIZE;
+  if (c->n < READY_CACHE_SIZE) c->n++;
+}
+
+static client_state client_state_uncached(ros_service *s, dds_instance_handle_t wr);
+
 /* §3.5: may a reply to the request writer wr be written now? */
 static client_state client_state_of(ros_service *s, dds_instance_handle_t wr) {
+  if (ready_cache_fresh(s) && ready_cache_has(&s->ready, wr)) return CLIENT_READY;
+  client_state st = client_state_uncached(s, wr);
+  if (st == CLIENT_READY) ready_cache_add(&s->ready, wr);
+  return st;
+}
+
+static client_state client_state_uncached(ros_service *s, dds_instance_handle_t wr) {
   char cid[ID_BUF];
   bool gone = false;
   if (!ros_service_matched_id(s->reader, wr, true, "clientid", cid, sizeof cid, &gone))
