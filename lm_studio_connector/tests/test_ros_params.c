@@ -4,6 +4,7 @@
  * /parameter_events, read-only and callback refusals, and secrets.
  * Each case has its own domain (ros_params.cmake); one process holds the server node
  * "/lm_studio_node" and a client node. */
+#include <sched.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -225,7 +226,8 @@ TEST(ros_params_declare_stops_at_the_limit) {
 typedef struct reader_arg {
   ros_node *node;
   atomic_bool stop;
-  int reads, bad;
+  atomic_int reads;
+  int bad;
 } reader_arg;
 
 static void *read_loop(void *p) {
@@ -233,7 +235,7 @@ static void *read_loop(void *p) {
   while (!atomic_load(&a->stop)) {
     int64_t v;
     if (ros_params_get_int(a->node, "counter", &v) != ROS_OK || v < 0) a->bad++;
-    a->reads++;
+    atomic_fetch_add(&a->reads, 1);
   }
   return NULL;
 }
@@ -246,8 +248,10 @@ TEST(ros_params_get_is_safe_from_another_thread) {
   CHECK(ros_params_declare(f.node, "counter", &v, NULL, NULL) == ROS_OK);
   reader_arg a = {.node = f.node};
   atomic_init(&a.stop, false);
+  atomic_init(&a.reads, 0);
   pthread_t th;
   CHECK(pthread_create(&th, NULL, read_loop, &a) == 0);
+  while (atomic_load(&a.reads) == 0) sched_yield(); /* the reader runs while we write */
   for (int i = 1; i <= 2000; i++) {
     v = int_v(i);
     CHECK(ros_params_set(f.node, "counter", &v, NULL) == ROS_OK);
@@ -255,6 +259,6 @@ TEST(ros_params_get_is_safe_from_another_thread) {
   atomic_store(&a.stop, true);
   pthread_join(th, NULL);
   CHECK_EQ_INT(a.bad, 0);
-  CHECK(a.reads > 0);
+  CHECK(atomic_load(&a.reads) > 0);
   fx_fini(&f);
 }

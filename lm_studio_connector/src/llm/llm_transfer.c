@@ -287,7 +287,7 @@ bool llm_transfer_should_fallback(const llm_transfer *t, const llm_result *r) {
   }
 }
 
-static void transport_error(const llm_transfer *t, CURLcode rc, llm_error *e) {
+void llm_transfer_error_from_curl(const llm_transfer *t, CURLcode rc, llm_error *e) {
   const char *why = curl_easy_strerror(rc);
   switch (rc) {
     case CURLE_COULDNT_CONNECT:
@@ -332,9 +332,9 @@ static void stream_result(llm_transfer *t, CURLcode rc, llm_result *r) {
   if (t->abort_reason != LLM_OK) {
     llm_error_set(&r->error, t->abort_reason, "%s", t->abort_message);
   } else if (rc != CURLE_OK && r->error.code == LLM_OK && !said_done) {
-    transport_error(t, rc, &r->error);
+    llm_transfer_error_from_curl(t, rc, &r->error);
   } else if (rc != CURLE_OK && rc != CURLE_WRITE_ERROR && r->error.code == LLM_ERR_TRUNCATED) {
-    transport_error(t, rc, &r->error); /* the broken connection is the better explanation */
+    llm_transfer_error_from_curl(t, rc, &r->error); /* the broken connection is the better explanation */
   }
 }
 
@@ -361,7 +361,7 @@ void llm_transfer_result(llm_transfer *t, CURLcode rc, llm_result *r) {
     r->error.http_status = t->http_status;
   } else if (rc != CURLE_OK) {
     r->op = t->op;
-    transport_error(t, rc, &r->error);
+    llm_transfer_error_from_curl(t, rc, &r->error);
   } else {
     llm_op as = t->op == LLM_OP_PROBE ? LLM_OP_MODELS : t->op; /* a probe reads the model list */
     llm_response_decode(as, t->http_status, t->in.data ? t->in.data : "", t->in.len, r);

@@ -74,6 +74,10 @@ bool llm_transfer_should_fallback(const llm_transfer *t, const llm_result *r);
 /* Builds the result of a finished attempt (curl's code rc) into r (zeroed beforehand). */
 void llm_transfer_result(llm_transfer *t, CURLcode rc, llm_result *r);
 
+/* Maps curl's failure rc for this transfer into e (connect refused, DNS, TLS, connect timeout,
+ * broken connection), with a message naming the URL and what to check. */
+void llm_transfer_error_from_curl(const llm_transfer *t, CURLcode rc, llm_error *e);
+
 /* Records why the client stops this transfer (cancel, shutdown). */
 void llm_transfer_set_abort(llm_transfer *t, llm_status why, const char *message);
 
