@@ -114,8 +114,12 @@ static double curl_cli_first_byte_ms(const char *url, const char *body) {
 }
 
 int main(int argc, char **argv) {
-  long tokens = argc > 1 ? atol(argv[1]) : 200000;
-  int runs = argc > 2 ? atoi(argv[2]) : 200;
+  long tokens = argc > 1 ? strtol(argv[1], NULL, 10) : 200000;
+  int runs = argc > 2 ? (int)strtol(argv[2], NULL, 10) : 200;
+  if (tokens < 1 || runs < 1) {
+    fprintf(stderr, "usage: bench_llm_client [tokens >= 1] [runs >= 1]\n");
+    return 2;
+  }
   curl_global_init(CURL_GLOBAL_DEFAULT);
   lms_emu_config ecfg = {0};
   lms_emu *emu = lms_emu_start(&ecfg);

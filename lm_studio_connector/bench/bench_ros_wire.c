@@ -239,7 +239,7 @@ static int measure_feedback(int seconds, double *received_per_s, double *sent_pe
 }
 
 int main(int argc, char **argv) {
-  int calls = argc > 1 ? atoi(argv[1]) : 2000;
+  int calls = argc > 1 ? (int)strtol(argv[1], NULL, 10) : 2000;
   if (calls < 10) calls = 10;
   double p50 = 0, p99 = 0, base50 = 0, base99 = 0, raw50 = 0, raw99 = 0;
   if (bench_ddsperf_latency(DOMAIN_DDSPERF, 3, "waitset", &base50, &base99) != 0 ||

@@ -138,7 +138,7 @@ TEST(ros_env_parse_static_peers_long_and_too_many) {
   free(peers[0]);
   free(peers);
   char many[LMS_MAX_STATIC_PEERS * 4 + 8] = "";
-  for (int i = 0; i <= LMS_MAX_STATIC_PEERS; i++) strcat(many, "p;");
+  for (int i = 0; i <= LMS_MAX_STATIC_PEERS; i++) memcpy(many + 2 * i, "p;", 3);
   ros_env_error e;
   peers = NULL;
   n = 9;

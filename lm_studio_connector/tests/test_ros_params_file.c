@@ -386,10 +386,11 @@ TEST(ros_params_load_string_limits) {
   ros_param_overrides_init(&l);
   ros_params_error e;
   CHECK_EQ_INT(ros_params_load_string("", LMS_MAX_PARAMS_FILE_SIZE + 1, "big", &l, &e), ROS_PARAMS_ERR_TOO_LARGE);
-  char deep[512] = "/n:\n  ros__parameters:\n    ";
-  for (int i = 0; i < 40; i++) strcat(deep, "{a: ");
-  strcat(deep, "1");
-  for (int i = 0; i < 40; i++) strcat(deep, "}");
+  char deep[512];
+  size_t used = (size_t)snprintf(deep, sizeof deep, "/n:\n  ros__parameters:\n    ");
+  for (int i = 0; i < 40; i++) used += (size_t)snprintf(deep + used, sizeof deep - used, "{a: ");
+  used += (size_t)snprintf(deep + used, sizeof deep - used, "1");
+  for (int i = 0; i < 40; i++) used += (size_t)snprintf(deep + used, sizeof deep - used, "}");
   CHECK_EQ_INT(ros_params_load_string(deep, strlen(deep), "deep", &l, &e), ROS_PARAMS_ERR_TOO_LARGE);
   CHECK_CONTAINS(e.message, "nesting deeper than 32 levels");
   CHECK_EQ_INT(ros_params_load_string(NULL, 3, NULL, &l, &e), ROS_PARAMS_ERR_INVALID_ARGUMENT);
