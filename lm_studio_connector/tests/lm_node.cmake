@@ -4,3 +4,6 @@ lms_add_test_file(test_lm_node_params.c DDS LIBS lms_node_core TIMEOUT 30)
 lms_add_test_file(test_lm_node.c DDS LIBS lms_node_core lms_emulator_lib TIMEOUT 60)
 target_compile_definitions(test_lm_node PRIVATE LMS_NODE_EXE="$<TARGET_FILE:lm_studio_node>")
 add_dependencies(test_lm_node lm_studio_node)
+# /diagnostics (diagnostic_msgs/DiagnosticArray) of the node: levels, values, topic type and QoS.
+lms_add_test_file(test_lm_node_diag.c DDS LIBS lms_node_core lms_emulator_lib TIMEOUT 60)
+lms_add_test_file(test_lm_node_images.c DDS LIBS lms_node_core lms_emulator_lib TIMEOUT 90)

@@ -3,8 +3,9 @@
  * ends the goal. Loop thread only. Guarantees: a goal ends exactly once; a cancel aborts the
  * HTTP request at once and ends the goal CANCELED with the text so far, not added to history;
  * a failure ends it ABORTED with success=false and a message saying what happened and what to
- * check; history gets an exchange only on success, in completion order. Images are not
- * supported in this build: a goal with image_data is ABORTED saying so, never run without it. */
+ * check; history gets an exchange only on success, in completion order. A chat goal's
+ * image_data is resolved when the goal arrives (lm_images.c) and sent as a data URI in the user
+ * message; when it cannot be used the goal is ABORTED saying why, never run without it. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,8 +30,6 @@ _Static_assert(sizeof(chat_feedback) ==
 static const ros_action_type chat_type = ROS_ACTION_TYPE(lm_studio_interfaces, ChatCompletion);
 static const ros_action_type text_type = ROS_ACTION_TYPE(lm_studio_interfaces, TextCompletion);
 
-#define LM_IMAGES_UNSUPPORTED "images are not supported yet in this build"
-
 struct lm_goal {
   lm_node *n;
   ros_action_goal *h;
@@ -42,6 +41,7 @@ struct lm_goal {
   long timeout_s;
   double temperature;
   char *fail;              /* set in on_goal: end ABORTED with this at on_accepted */
+  char *image;             /* data URI of the goal's image_data (chat), NULL for none */
   dynbuf text;             /* content received (stream) */
   size_t fb_sent;          /* bytes of text already sent as feedback */
   long deltas;
@@ -62,6 +62,7 @@ static void goal_unlink_free(lm_goal *g) {
   free(g->prompt);
   free(g->model);
   free(g->fail);
+  free(g->image);
   dynbuf_free(&g->text);
   free(g);
 }
@@ -162,10 +163,6 @@ static void on_done(void *user, uint64_t id, llm_result *r) {
 
 static const llm_callbacks goal_callbacks = {on_delta, on_done};
 
-static bool image_unsupported(const char *image) {
-  return image && image[0]; /* "latest", a path or a data URI: all need the image slice */
-}
-
 static ros_goal_decision on_goal_common(lm_node *n, ros_action_goal *h, bool chat,
                                         const char *prompt, const char *model, int max_tokens,
                                         float temperature, int timeout, bool use_history,
@@ -183,12 +180,17 @@ static ros_goal_decision on_goal_common(lm_node *n, ros_action_goal *h, bool cha
   g->use_history = use_history;
   g->stream = stream;
   g->progress = progress && !stream;
-  if (image_unsupported(image)) g->fail = strdup(LM_IMAGES_UNSUPPORTED);
+  if (image && image[0]) { /* resolved now: "latest" is the image at goal time */
+    char why[2048];
+    if (!lm_images_resolve(n, image, &g->image, why, sizeof why)) g->fail = strdup(why);
+    if (!g->image && !g->fail) g->fail = strdup("out of memory preparing the image");
+  }
   dynbuf_init(&g->text, LMS_MAX_ANSWER_TEXT);
-  if (!g->prompt || !g->model) {
+  if (!g->prompt || !g->model || (image && image[0] && !g->image && !g->fail)) {
     free(g->prompt);
     free(g->model);
     free(g->fail);
+    free(g->image);
     free(g);
     return ROS_GOAL_REJECT;
   }
@@ -237,8 +239,9 @@ static void on_accepted(void *user, ros_action_goal *h) {
     char *system_prompt = lm_params_string(n->node, "system_prompt");
     lm_chat_messages m = {0};
     if (!system_prompt ||
-        !lm_history_build_chat(&n->history, system_prompt, g->use_history, g->prompt, NULL, 0,
-                               &m)) {
+        !lm_history_build_chat(&n->history, system_prompt, g->use_history, g->prompt,
+                               g->image ? (const char *const *)&g->image : NULL,
+                               g->image ? 1 : 0, &m)) {
       free(system_prompt);
       goal_end(g, ROS_GOAL_STATUS_ABORTED, "out of memory building the chat", false);
       return;

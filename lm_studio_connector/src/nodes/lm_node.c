@@ -70,7 +70,8 @@ lm_node *lm_node_create(const lm_node_options *o, char *err, size_t err_size) {
   lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
   ros_context_set_wakeup_hook(n->ctx, wake_llm, n->client);
   if (lm_response_create(n, &e) != ROS_OK || lm_status_create(n, &e) != ROS_OK ||
-      lm_services_create(n, &e) != ROS_OK || lm_actions_create(n, &e) != ROS_OK) {
+      lm_services_create(n, &e) != ROS_OK || lm_actions_create(n, &e) != ROS_OK ||
+      lm_images_create(n, &e) != ROS_OK) {
     set_err(err, err_size, "cannot create the node's interfaces", e.message);
     goto fail;
   }
@@ -101,6 +102,7 @@ void lm_node_destroy(lm_node *n) {
   llm_client_destroy(n->client);
   n->client = NULL;
   lm_actions_destroy(n);
+  lm_images_destroy(n);
   lm_services_destroy(n);
   lm_status_destroy(n);
   lm_response_destroy(n);

@@ -1,6 +1,7 @@
 /* lm_node.h: lm_studio_node, the ROS 2 face of an LM Studio server: the chat_completion and
  * text_completion actions, the list_models/get_embeddings/set_model/reset_chat services, the
- * /lm_text_response, /lm_studio_status and /available_models topics, and its parameters.
+ * /lm_text_response, /lm_studio_status, /available_models and /diagnostics topics, the image
+ * inputs (image_input, image_input/compressed, image_file_input), and its parameters.
  *
  * One thread: everything (DDS callbacks, HTTP callbacks, timers) runs on the thread that calls
  * lm_node_spin_once / lm_node_run. The context's wakeup hook wakes the HTTP poll, so DDS traffic
@@ -18,7 +19,10 @@
  *  - Failures end goals ABORTED with success=false and a message (what failed, server, model,
  *    a hint what to check); cancels end them CANCELED with the text so far. Only successful
  *    use_history exchanges enter the history.
- *  - image_data (any non-empty value) ABORTs the goal: images come in a later build.
+ *  - image_data: "" none; "latest" the most recent image of image_input (sensor_msgs/Image),
+ *    image_input/compressed or image_file_input (a path); an absolute path under
+ *    image_allowed_dirs; or a data:image/...;base64 URI. Encoded/downscaled per jpeg_quality
+ *    and max_image_size. An image that cannot be used ABORTs the goal (lm_images.c).
  *  - set_model checks the name against the server's list; when the server cannot be reached it
  *    accepts the name and says "NOT verified". get_embeddings with an empty model lets the
  *    server choose its loaded embedding model (model_name is a chat model). */

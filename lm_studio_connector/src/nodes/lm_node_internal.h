@@ -16,6 +16,7 @@
 
 typedef struct lm_goal lm_goal;
 typedef struct lm_call lm_call;
+typedef struct lm_images lm_images;
 
 struct lm_node {
   ros_context *ctx;
@@ -33,6 +34,7 @@ struct lm_node {
   lm_call *calls;                 /* service calls waiting for the server */
 
   ros_publisher *pub_response, *pub_status, *pub_models;
+  ros_publisher *pub_diag;          /* /diagnostics (lm_diagnostics.c) */
 
   /* health (lm_status.c) */
   ros_timer *status_timer;
@@ -41,11 +43,20 @@ struct lm_node {
   double last_latency_ms;
   char last_error[LLM_ERROR_MESSAGE_MAX + 64];
   char *models_json;              /* last list published on /available_models */
+
+  lm_images *images;              /* image inputs (lm_images.c) */
 };
 
 /* lm_actions.c */
 ros_status lm_actions_create(lm_node *n, ros_error *e);
 void lm_actions_destroy(lm_node *n);
+
+/* lm_images.c: the image_input, image_input/compressed and image_file_input subscriptions. */
+ros_status lm_images_create(lm_node *n, ros_error *e);
+void lm_images_destroy(lm_node *n);
+/* Resolves a chat goal's image_data ("", "latest", an absolute path, a data URI) into a
+ * malloc'd data URI in *uri (NULL for ""). Returns false with why (what is wrong, what to do). */
+bool lm_images_resolve(lm_node *n, const char *image_data, char **uri, char *why, size_t size);
 
 /* lm_services.c */
 ros_status lm_services_create(lm_node *n, ros_error *e);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/limits.h"
 #include "ros/ros_params.h"
 
 #define S(name, def, desc, ro, secret, rt) \
@@ -43,6 +44,16 @@ static const lm_param_spec table[] = {
     D("feedback_max_rate", 0.0,
       "Most streaming feedback messages per second per goal (0: one per content delta)", 0.0,
       10000.0, false, true),
+    {"image_allowed_dirs", ROS_PARAM_STRING_ARRAY, false, 0, 0, NULL,
+     "Directories image file paths (goal image_data, image_file_input) may be loaded from "
+     "(empty: file paths are refused)", false, 0, 0, false, false, true},
+    I("jpeg_quality", 85, "JPEG quality 1..100 for images the node (re-)encodes", 1, 100, true),
+    I("max_image_size", 2048, "Longest side in pixels of an image sent to the server (larger "
+      "ones are downscaled; 0: never downscale)", 0, LMS_MAX_IMAGE_SIDE, true),
+    D("image_max_age", 0.0, "Seconds after which the latest received image is too old for "
+      "image_data 'latest' (0: no limit)", 0.0, 1e9, false, true),
+    I("max_image_bytes", LMS_MAX_IMAGE_FILE_SIZE, "Largest image file or compressed image "
+      "message used, in bytes", 1, LMS_MAX_IMAGE_FILE_SIZE, true),
 };
 
 const lm_param_spec *lm_params_table(size_t *count) {
@@ -98,6 +109,10 @@ ros_status lm_params_declare_all(ros_node *n, ros_error *e) {
     case ROS_PARAM_DOUBLE:
       ros_param_value_set_double(&v, p->def_double);
       d.floating_point_range = (ros_param_floating_point_range){true, p->min, p->max, 0};
+      break;
+    case ROS_PARAM_STRING_ARRAY:
+      if (ros_param_value_set_string_array(&v, NULL, 0) != ROS_PARAM_OK)
+        return ros_error_set(e, ROS_ERR_NO_MEMORY, "%s: out of memory", p->name);
       break;
     default: {
       const char *def = p->def_string;

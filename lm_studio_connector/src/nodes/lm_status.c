@@ -3,6 +3,7 @@
  * last_error, timestamp) and starts a probe (the model list, which also says whether the
  * current model is loaded) unless one is in flight; /available_models gets the list as JSON
  * whenever it changes. Every request's outcome updates connected/latency/last_error.
+ * The same health goes to /diagnostics with each status message (lm_diagnostics.c).
  * Loop thread only. */
 #include <jansson.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "lm_diagnostics.h"
 #include "lm_node_internal.h"
 #include "lm_params.h"
 #include "ros/ros_log.h"
@@ -106,6 +108,7 @@ static void publish_status(lm_node *n) {
 static void on_status_tick(void *user) {
   lm_node *n = user;
   publish_status(n);
+  lm_diagnostics_publish(n);
   lm_status_probe(n);
 }
 
@@ -116,6 +119,7 @@ ros_status lm_status_create(lm_node *n, ros_error *e) {
   if (st == ROS_OK)
     st = ros_publisher_create(n->node, "available_models", "std_msgs/msg/String", &latched,
                               &n->pub_models, e);
+  if (st == ROS_OK) st = lm_diagnostics_create(n, e);
   if (st != ROS_OK) return st;
   double period = lm_params_double(n->node, "status_period");
   n->status_timer = ros_timer_create(n->ctx, (int64_t)(period * 1e9), on_status_tick, n);
@@ -127,6 +131,7 @@ void lm_status_destroy(lm_node *n) {
   ros_timer_destroy(n->status_timer);
   ros_publisher_destroy(n->pub_status);
   ros_publisher_destroy(n->pub_models);
+  lm_diagnostics_destroy(n);
   n->status_timer = NULL;
   n->pub_status = n->pub_models = NULL;
   free(n->models_json);
