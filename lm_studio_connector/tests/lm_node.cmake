@@ -7,3 +7,4 @@ add_dependencies(test_lm_node lm_studio_node)
 # /diagnostics (diagnostic_msgs/DiagnosticArray) of the node: levels, values, topic type and QoS.
 lms_add_test_file(test_lm_node_diag.c DDS LIBS lms_node_core lms_emulator_lib TIMEOUT 60)
 lms_add_test_file(test_lm_node_images.c DDS LIBS lms_node_core lms_emulator_lib TIMEOUT 90)
+lms_add_test_file(test_lm_node_more.c DDS LIBS lms_node_core lms_emulator_lib TIMEOUT 120)

@@ -989,10 +989,11 @@ TEST(lm_node_destroy_with_goals_running)
   goal_rec r[3];
   for (int i = 0; i < 3; i++) {
     rec_init(&r[i]);
-    send_chat(&f, &r[i], (goal_args){.prompt = "long [[tokens=500 interval_ms=20]]",
+    send_chat(&f, &r[i], (goal_args){.prompt = "long [[tokens=3000 interval_ms=20]]",
                                      .stream = i != 1, .progress = i == 1});
   }
-  int64_t end = clock_mono_ms() + 5000;
+  /* Streams of a minute: under load the goals may take a while to start, never to end. */
+  int64_t end = clock_mono_ms() + 20000;
   while (lm_node_active_goals(f.node) < 3 && clock_mono_ms() < end) lm_node_spin_once(f.node, 10);
   CHECK_EQ_INT(lm_node_active_goals(f.node), 3);
   spin_for(&f, 100);

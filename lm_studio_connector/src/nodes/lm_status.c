@@ -1,8 +1,13 @@
 /* lm_status.c: health. A timer every status_period publishes /lm_studio_status (std_msgs/String
  * JSON: connected, url, model, model_loaded, latency_ms, active_goals, history_length,
- * last_error, timestamp) and starts a probe (the model list, which also says whether the
- * current model is loaded) unless one is in flight; /available_models gets the list as JSON
- * whenever it changes. Every request's outcome updates connected/latency/last_error.
+ * last_error, timestamp, and what the server's list says of the current model: model_type
+ * ("llm", "vlm", "embeddings"), vision, tool_use, model_state, loaded_context_length, each
+ * null when the list does not say or has no such model; vision and tool_use are null too when
+ * the list gives no type, i.e. a plain OpenAI /v1/models) and starts a probe (the model list,
+ * which also says whether the current model is loaded) unless one is in flight;
+ * /available_models gets the list as JSON (id, type, state, vision, tool_use and
+ * loaded_context_length when known) whenever it changes. Every request's outcome updates
+ * connected/latency/last_error.
  * The same health goes to /diagnostics with each status message (lm_diagnostics.c).
  * Loop thread only. */
 #include <jansson.h>
@@ -37,8 +42,12 @@ static void publish_models(lm_node *n, const llm_result *r) {
   json_t *arr = json_array();
   for (size_t i = 0; arr && i < r->n_models; i++) {
     const llm_model_info *m = &r->models[i];
-    json_array_append_new(arr, json_pack("{s:s,s:s?,s:s?,s:b}", "id", m->id, "type", m->type,
-                                         "state", m->state, "vision", m->vision));
+    json_t *o = json_pack("{s:s,s:s?,s:s?,s:b,s:b}", "id", m->id, "type", m->type, "state",
+                          m->state, "vision", m->vision, "tool_use", m->tool_use);
+    if (o && m->loaded_context_length > 0)
+      json_object_set_new(o, "loaded_context_length",
+                          json_integer((json_int_t)m->loaded_context_length));
+    json_array_append_new(arr, o);
   }
   char *s = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
   json_decref(arr);
@@ -83,6 +92,29 @@ void lm_status_probe(lm_node *n) {
   if (!n->probe_id) snprintf(n->last_error, sizeof n->last_error, "probe: %s", e.message);
 }
 
+/* Adds what the last model list said of model (model_type, vision, tool_use, model_state,
+ * loaded_context_length; null for what it does not say) to the status object o. */
+static void add_model_info(lm_node *n, json_t *o, const char *model) {
+  json_t *list = n->models_json ? json_loads(n->models_json, 0, NULL) : NULL;
+  json_t *m = NULL, *v;
+  size_t i;
+  json_array_foreach(list, i, v) {
+    const char *id = json_string_value(json_object_get(v, "id"));
+    if (id && model && strcmp(id, model) == 0) m = v;
+  }
+  json_t *type = json_object_get(m, "type"), *state = json_object_get(m, "state");
+  json_t *ctx = json_object_get(m, "loaded_context_length");
+  bool typed = json_is_string(type); /* LM Studio's /api/v0 list: the flags mean something */
+  json_object_set_new(o, "model_type", typed ? json_copy(type) : json_null());
+  json_t *vision = json_object_get(m, "vision"), *tools = json_object_get(m, "tool_use");
+  json_object_set_new(o, "vision", typed && vision ? json_copy(vision) : json_null());
+  json_object_set_new(o, "tool_use", typed && tools ? json_copy(tools) : json_null());
+  json_object_set_new(o, "model_state", json_is_string(state) ? json_copy(state) : json_null());
+  json_object_set_new(o, "loaded_context_length",
+                      json_is_integer(ctx) ? json_copy(ctx) : json_null());
+  json_decref(list);
+}
+
 static void publish_status(lm_node *n) {
   char *model = lm_params_string(n->node, "model_name");
   json_t *o = json_pack("{s:b,s:s,s:s,s:f,s:I,s:I,s:s,s:f}", "connected", n->connected, "url",
@@ -90,6 +122,7 @@ static void publish_status(lm_node *n) {
                         "active_goals", (json_int_t)n->n_goals, "history_length",
                         (json_int_t)lm_history_messages(&n->history), "last_error",
                         n->last_error, "timestamp", (double)clock_wall_ns() / 1e9);
+  if (o) add_model_info(n, o, model);
   free(model);
   if (!o) return;
   json_object_set_new(o, "probed", json_boolean(n->probed));
