@@ -23,6 +23,7 @@
 
 #include <dds/dds.h>
 
+#include "bench_node_util.h"
 #include "bench_util.h"
 #include "common/clock.h"
 #include "llm/llm_client.h"
@@ -42,33 +43,7 @@ static const ros_action_type chat_type = ROS_ACTION_TYPE(lm_studio_interfaces, C
 
 /* ---- child modes ---- */
 
-static int child_node(const char *url) {
-  char url_arg[256];
-  snprintf(url_arg, sizeof url_arg, "lm_studio_url:=%s", url);
-  const char *argv[] = {"bench_lm_node", "--ros-args", "-p", url_arg, "-p",
-                        "model_name:=" CHAT_MODEL, "-p", "status_period:=1.0",
-                        "--log-level", "warn"};
-  ros_args a;
-  ros_args_init(&a);
-  ros_args_error ae;
-  if (ros_args_parse(&a, (int)(sizeof argv / sizeof argv[0]), argv, &ae) != ROS_ARGS_OK) {
-    fprintf(stderr, "node args: %s\n", ae.message);
-    return 1;
-  }
-  char err[LM_NODE_ERROR_MAX];
-  lm_node_options o = {.args = &a};
-  lm_node *n = lm_node_create(&o, err, sizeof err);
-  if (!n) {
-    fprintf(stderr, "node: %s\n", err);
-    return 1;
-  }
-  ros_error e;
-  if (ros_context_install_signal_handlers(lm_node_context(n), &e) != ROS_OK) return 1;
-  lm_node_run(n);
-  lm_node_destroy(n);
-  ros_args_fini(&a);
-  return 0;
-}
+static int child_node(const char *url) { return bench_run_node("bench_lm_node", url, CHAT_MODEL); }
 
 /* Prints the monotonic time (ns) when the participant exists, then its own creation time. */
 static int child_bare_participant(void) {
