@@ -3,7 +3,8 @@
 # CTest, named after the case (<module>_<function>_<condition>), run as `<exe> <case>`.
 # DDS: the cases talk over DDS. Each case then runs with the loopback-only Cyclone config and a
 # ROS_DOMAIN_ID of its own (cycling through 10..109, or 110..209 in a sanitizer build, so a
-# plain and a sanitizer run on one machine never meet either).
+# plain and a sanitizer run on one machine never meet either). Cases that share a domain id
+# hold a CTest resource lock on it, so CTest never runs them at the same time.
 set_property(GLOBAL PROPERTY LMS_NEXT_DOMAIN_ID 0)
 function(lms_add_test_file source)
   cmake_parse_arguments(T "DDS" "TIMEOUT" "LIBS;LABELS" ${ARGN})
@@ -33,7 +34,7 @@ function(lms_add_test_file source)
       endif()
       math(EXPR n "${n} + 1")
       set_property(GLOBAL PROPERTY LMS_NEXT_DOMAIN_ID ${n})
-      set_tests_properties(${name} PROPERTIES ENVIRONMENT
+      set_tests_properties(${name} PROPERTIES RESOURCE_LOCK lms_dds_domain_${domain} ENVIRONMENT
         "ROS_DOMAIN_ID=${domain};CYCLONEDDS_URI=file://${CMAKE_CURRENT_SOURCE_DIR}/fixtures/cyclonedds-loopback.xml")
     endif()
   endforeach()
