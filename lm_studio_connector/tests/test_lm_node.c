@@ -17,6 +17,7 @@
 #include "ros/ros_client.h"
 #include "ros/ros_params.h"
 #include "ros/ros_topic.h"
+#include "lm_node_fixture.h"
 #include "testing.h"
 
 #define WAIT_NS 5000000000LL
@@ -61,24 +62,11 @@ static void fx_init_ex(fx *f, const char *url, const char *api_key, const char *
   else
     snprintf(url_arg, sizeof url_arg, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(f->emu));
   snprintf(key_arg, sizeof key_arg, "api_key:=%s", api_key ? api_key : "''");
-  const char *argv[32] = {"test_lm_node", "--ros-args", "-p", url_arg, "-p", key_arg, "-p",
-                          "model_name:=" CHAT_MODEL, "-p", "status_period:=0.2"};
-  int argc = 10;
-  for (int i = 0; extra && extra[i] && argc < 30; i++) {
-    argv[argc++] = "-p";
-    argv[argc++] = extra[i];
-  }
-  ros_args_init(&f->args);
-  ros_args_error ae;
-  CHECK_MSG(ros_args_parse(&f->args, argc, argv, &ae) == ROS_ARGS_OK, "%s", ae.message);
-  char err[LM_NODE_ERROR_MAX];
-  lm_node_options o = {.args = &f->args};
-  f->node = lm_node_create(&o, err, sizeof err);
-  CHECK_MSG(f->node, "%s", err);
+  const char *params[] = {url_arg, key_arg, "model_name:=" CHAT_MODEL, "status_period:=0.2",
+                          NULL};
+  lm_test_node_start(NULL, params, extra, "lm_test_client", &f->args, &f->node, &f->cli);
   f->ctx = lm_node_context(f->node);
   ros_error e;
-  CHECK_MSG(ros_node_create(f->ctx, "lm_test_client", NULL, NULL, &f->cli, &e) == ROS_OK, "%s",
-            e.message);
   CHECK(ros_action_client_create(f->cli, "/chat_completion", &chat_type, NULL, &f->chat, &e) ==
         ROS_OK);
   CHECK(ros_action_client_create(f->cli, "/text_completion", &text_type, NULL, &f->text, &e) ==
@@ -95,9 +83,7 @@ static void fx_fini(fx *f) {
   ros_action_client_destroy(f->chat);
   ros_action_client_destroy(f->text);
   ros_subscription_destroy(f->responses);
-  CHECK_EQ_INT(ros_node_destroy(f->cli), ROS_OK);
-  lm_node_destroy(f->node);
-  ros_args_fini(&f->args);
+  lm_test_node_stop(&f->args, f->node, f->cli);
   lms_emu_stop(f->emu);
 }
 
@@ -114,61 +100,6 @@ static void spin_for(fx *f, int ms) {
 
 /* ---- goals ---- */
 
-typedef struct goal_rec {
-  ros_goal_id id;
-  bool responded, accepted, done;
-  ros_status st;
-  ros_goal_status status;
-  char *response;
-  bool success;
-  dynbuf feedback;
-  int n_feedback;
-  char last_status[128];
-  float last_progress;
-  bool progress_monotonic_capped;
-} goal_rec;
-
-static void rec_init(goal_rec *r) {
-  memset(r, 0, sizeof *r);
-  dynbuf_init(&r->feedback, 1u << 20);
-  r->progress_monotonic_capped = true;
-}
-
-static void rec_fini(goal_rec *r) {
-  free(r->response);
-  dynbuf_free(&r->feedback);
-}
-
-static void g_response(void *user, const ros_goal_id *id, bool accepted, int64_t stamp_ns) {
-  goal_rec *r = user;
-  r->responded = true;
-  r->accepted = accepted;
-}
-
-static void g_feedback(void *user, const ros_goal_id *id, const void *feedback) {
-  goal_rec *r = user;
-  const chat_feedback *fb = feedback;
-  r->n_feedback++;
-  CHECK(dynbuf_append_str(&r->feedback, fb->partial_response));
-  snprintf(r->last_status, sizeof r->last_status, "%s", fb->status);
-  if (fb->progress < r->last_progress || fb->progress > 1.0f) r->progress_monotonic_capped = false;
-  r->last_progress = fb->progress;
-}
-
-static void g_result(void *user, const ros_goal_id *id, ros_status st, ros_goal_status status,
-                     const void *result) {
-  goal_rec *r = user;
-  r->done = true;
-  r->st = st;
-  r->status = status;
-  if (result) {
-    const chat_result *res = result;
-    r->response = strdup(res->response);
-    r->success = res->success;
-  }
-}
-
-static const ros_action_goal_callbacks goal_cb = {g_response, g_feedback, NULL, g_result};
 
 typedef struct goal_args {
   const char *prompt, *model, *image;
@@ -182,7 +113,7 @@ static void send_chat(fx *f, goal_rec *r, goal_args a) {
                  (char *)(a.image ? a.image : ""), a.max_tokens, a.temperature, a.timeout,
                  a.use_history, a.stream, a.progress};
   ros_error e;
-  CHECK_MSG(ros_action_client_send_goal(f->chat, &g, &goal_cb, r, &r->id, &e) == ROS_OK, "%s",
+  CHECK_MSG(ros_action_client_send_goal(f->chat, &g, &goal_rec_callbacks, r, &r->id, &e) == ROS_OK, "%s",
             e.message);
 }
 
@@ -190,7 +121,7 @@ static void send_text(fx *f, goal_rec *r, goal_args a) {
   text_goal g = {(char *)a.prompt, (char *)(a.model ? a.model : ""), a.max_tokens, a.temperature,
                  a.timeout, a.stream, a.progress};
   ros_error e;
-  CHECK_MSG(ros_action_client_send_goal(f->text, &g, &goal_cb, r, &r->id, &e) == ROS_OK, "%s",
+  CHECK_MSG(ros_action_client_send_goal(f->text, &g, &goal_rec_callbacks, r, &r->id, &e) == ROS_OK, "%s",
             e.message);
 }
 
@@ -213,7 +144,7 @@ static void run_modes(bool chat) {
   fx_init(&f);
   for (int mode = 0; mode < 3; mode++) {
     goal_rec r;
-    rec_init(&r);
+    goal_rec_init(&r);
     goal_args a = {.prompt = mode == 2 ? "slow thought [[delay_first_ms=1300]]" : "hello robot arm",
                    .stream = mode == 1, .progress = mode == 2};
     if (chat)
@@ -237,7 +168,7 @@ static void run_modes(bool chat) {
       CHECK_CONTAINS(r.last_status, "elapsed");
       CHECK(r.progress_monotonic_capped);
     }
-    rec_fini(&r);
+    goal_rec_fini(&r);
   }
   /* Every exchange went out on /lm_text_response. */
   spin_for(&f, 200);
@@ -268,7 +199,7 @@ TEST(lm_node_chat_cancel_during_stream)
   fx f;
   fx_init(&f);
   goal_rec r;
-  rec_init(&r);
+  goal_rec_init(&r);
   send_chat(&f, &r,
             (goal_args){.prompt = "go [[tokens=200 interval_ms=20]]", .stream = true,
                         .use_history = true, .max_tokens = 1000});
@@ -286,7 +217,7 @@ TEST(lm_node_chat_cancel_during_stream)
   CHECK(strncmp(r.response, "w1 w2", 5) == 0);
   CHECK_EQ_INT(lm_node_history_messages(f.node), 0);
   CHECK_EQ_INT(lm_node_active_goals(f.node), 0);
-  rec_fini(&r);
+  goal_rec_fini(&r);
   fx_fini(&f);
 }
 
@@ -295,7 +226,7 @@ TEST(lm_node_chat_server_unreachable_aborts)
   fx f;
   fx_init_ex(&f, "http://127.0.0.1:1", NULL, NULL);
   goal_rec r;
-  rec_init(&r);
+  goal_rec_init(&r);
   send_chat(&f, &r, (goal_args){.prompt = "anyone there?"});
   wait_done(&f, &r, 8000);
   CHECK_EQ_INT(r.status, ROS_GOAL_STATUS_ABORTED);
@@ -303,7 +234,7 @@ TEST(lm_node_chat_server_unreachable_aborts)
   CHECK_CONTAINS(r.response, "LLM_ERR_CONNECT_REFUSED");
   CHECK_CONTAINS(r.response, "http://127.0.0.1:1");
   CHECK_CONTAINS(r.response, "LM Studio is running");
-  rec_fini(&r);
+  goal_rec_fini(&r);
   fx_fini(&f);
 }
 
@@ -312,14 +243,14 @@ TEST(lm_node_chat_unknown_model_aborts)
   fx f;
   fx_init(&f);
   goal_rec r;
-  rec_init(&r);
+  goal_rec_init(&r);
   send_chat(&f, &r, (goal_args){.prompt = "hi", .model = "no-such-model"});
   wait_done(&f, &r, 5000);
   CHECK_EQ_INT(r.status, ROS_GOAL_STATUS_ABORTED);
   CHECK(!r.success);
   CHECK_CONTAINS(r.response, "no-such-model");
   CHECK_CONTAINS(r.response, "list_models");
-  rec_fini(&r);
+  goal_rec_fini(&r);
   fx_fini(&f);
 }
 
@@ -328,7 +259,7 @@ TEST(lm_node_stream_server_dies_aborts)
   fx f;
   fx_init(&f);
   goal_rec r;
-  rec_init(&r);
+  goal_rec_init(&r);
   send_text(&f, &r, (goal_args){.prompt = "one two three four five six [[fault=drop_after after=3]]",
                                 .stream = true});
   wait_done(&f, &r, 5000);
@@ -336,7 +267,7 @@ TEST(lm_node_stream_server_dies_aborts)
   CHECK(!r.success);
   CHECK_CONTAINS(r.response, "LM Studio request failed");
   CHECK(r.n_feedback >= 1);
-  rec_fini(&r);
+  goal_rec_fini(&r);
   fx_fini(&f);
 }
 
@@ -349,14 +280,14 @@ TEST(lm_node_goal_with_unresolvable_image_aborts)
   const char *images[] = {"latest", "/tmp/cat.png", "data:image/png;base64,iVBORw0KGgo="};
   for (int i = 0; i < 3; i++) {
     goal_rec r;
-    rec_init(&r);
+    goal_rec_init(&r);
     send_chat(&f, &r, (goal_args){.prompt = "what is this?", .image = images[i]});
     wait_done(&f, &r, 5000);
     CHECK_EQ_INT(r.status, ROS_GOAL_STATUS_ABORTED);
     CHECK(!r.success);
     const char *want[] = {"no image received yet", "image_allowed_dirs is empty", "data URI"};
     CHECK_CONTAINS(r.response, want[i]);
-    rec_fini(&r);
+    goal_rec_fini(&r);
   }
   /* No chat request ever reached the server: the image was not silently dropped. */
   for (size_t i = 0; i < lms_emu_request_count(f.emu); i++) {
@@ -375,7 +306,7 @@ TEST(lm_node_64_concurrent_goals)
   goal_rec *r = calloc(N, sizeof *r);
   char prompts[N][48];
   for (int i = 0; i < N; i++) {
-    rec_init(&r[i]);
+    goal_rec_init(&r[i]);
     snprintf(prompts[i], sizeof prompts[i], "goal number %d [[interval_ms=5]]", i);
     goal_args a = {.prompt = prompts[i], .stream = i % 2 == 0};
     if (i % 4 < 2)
@@ -398,7 +329,7 @@ TEST(lm_node_64_concurrent_goals)
     snprintf(want, sizeof want, i % 4 < 2 ? "You said: goal number %d" : "goal number %d ...continued", i);
     check_success(&r[i], want);
     if (i % 2 == 0) CHECK_EQ_STR(r[i].feedback.data, want);
-    rec_fini(&r[i]);
+    goal_rec_fini(&r[i]);
   }
   CHECK_MSG(peak >= 16, "only %zu goals ran at once", peak);
   free(r);
@@ -428,18 +359,18 @@ TEST(lm_node_history_across_turns_and_trimming)
   const char *turns[] = {"first", "second", "third"};
   for (int i = 0; i < 3; i++) {
     goal_rec r;
-    rec_init(&r);
+    goal_rec_init(&r);
     send_chat(&f, &r, (goal_args){.prompt = turns[i], .use_history = true});
     wait_done(&f, &r, 5000);
     check_success(&r, i == 0 ? "You said: first" : i == 1 ? "You said: second" : "You said: third");
-    rec_fini(&r);
+    goal_rec_fini(&r);
   }
   /* Without use_history: neither sent nor kept. */
   goal_rec r;
-  rec_init(&r);
+  goal_rec_init(&r);
   send_chat(&f, &r, (goal_args){.prompt = "aside"});
   wait_done(&f, &r, 5000);
-  rec_fini(&r);
+  goal_rec_fini(&r);
   CHECK_EQ_INT(lm_node_history_messages(f.node), 4);
   /* Find the chat requests among the probes: system + 0, 2, 4 history + user; then system+user. */
   size_t want[] = {2, 4, 6, 2}, k = 0;
@@ -455,10 +386,10 @@ TEST(lm_node_history_across_turns_and_trimming)
   }
   CHECK_EQ_INT(k, 4);
   /* The fourth turn with history: trimmed to the last 2 exchanges (first dropped). */
-  rec_init(&r);
+  goal_rec_init(&r);
   send_chat(&f, &r, (goal_args){.prompt = "fourth", .use_history = true});
   wait_done(&f, &r, 5000);
-  rec_fini(&r);
+  goal_rec_fini(&r);
   CHECK_EQ_INT(lm_node_history_messages(f.node), 4);
   fx_fini(&f);
 }
@@ -511,11 +442,11 @@ TEST(lm_node_params_runtime_change_applies)
   CHECK(ros_params_set(rn, "lm_studio_url", &v, &e) != ROS_OK); /* read-only */
   ros_param_value_fini(&v);
   goal_rec r;
-  rec_init(&r);
+  goal_rec_init(&r);
   send_chat(&f, &r, (goal_args){.prompt = "hi"});
   wait_done(&f, &r, 5000);
   check_success(&r, "You said: hi");
-  rec_fini(&r);
+  goal_rec_fini(&r);
   char got[128];
   last_request_field(f.emu, "model", got, sizeof got);
   CHECK_EQ_STR(got, "qwen2-vl-2b-instruct");
@@ -524,11 +455,11 @@ TEST(lm_node_params_runtime_change_applies)
   last_request_field(f.emu, "max_tokens", got, sizeof got);
   CHECK_EQ_STR(got, "7");
   /* Goal fields override the parameters. */
-  rec_init(&r);
+  goal_rec_init(&r);
   send_chat(&f, &r, (goal_args){.prompt = "hi", .model = CHAT_MODEL, .temperature = 1.5f,
                                 .max_tokens = 42});
   wait_done(&f, &r, 5000);
-  rec_fini(&r);
+  goal_rec_fini(&r);
   last_request_field(f.emu, "model", got, sizeof got);
   CHECK_EQ_STR(got, CHAT_MODEL);
   last_request_field(f.emu, "temperature", got, sizeof got);
@@ -641,10 +572,10 @@ TEST(lm_node_services_answer)
 
   /* reset_chat empties the history. */
   goal_rec g;
-  rec_init(&g);
+  goal_rec_init(&g);
   send_chat(&f, &g, (goal_args){.prompt = "remember me", .use_history = true});
   wait_done(&f, &g, 5000);
-  rec_fini(&g);
+  goal_rec_fini(&g);
   CHECK_EQ_INT(lm_node_history_messages(f.node), 2);
   lm_studio_interfaces_srv_dds__ResetChat_Request_ rq = {0};
   ros_error e;
@@ -710,16 +641,16 @@ TEST(lm_node_api_key_never_shown)
   const char *extra[] = {"model_name:=no-such-model", NULL};
   fx_init_ex(&f, NULL, "SECRET-KEY-4711", extra);
   goal_rec g;
-  rec_init(&g);
+  goal_rec_init(&g);
   send_chat(&f, &g, (goal_args){.prompt = "hi", .model = CHAT_MODEL});
   wait_done(&f, &g, 5000);
   check_success(&g, "You said: hi"); /* the emulator demands the key: it was sent */
-  rec_fini(&g);
-  rec_init(&g);
+  goal_rec_fini(&g);
+  goal_rec_init(&g);
   send_chat(&f, &g, (goal_args){.prompt = "hi"}); /* fails: logs an error */
   wait_done(&f, &g, 5000);
   CHECK(!strstr(g.response, "SECRET-KEY-4711"));
-  rec_fini(&g);
+  goal_rec_fini(&g);
   ros_client *gp = client(&f, "/lm_studio_node/get_parameters", "rcl_interfaces/srv/GetParameters");
   char *names[] = {"api_key"};
   rcl_interfaces_srv_dds__GetParameters_Request_ q = {0};
@@ -803,11 +734,11 @@ TEST(lm_node_params_set_through_services)
   set_remote(&f, sp, &p, &r);
   CHECK(!r.successful); /* read-only */
   goal_rec g;
-  rec_init(&g);
+  goal_rec_init(&g);
   send_chat(&f, &g, (goal_args){.prompt = "hi"});
   wait_done(&f, &g, 5000);
   check_success(&g, "You said: hi");
-  rec_fini(&g);
+  goal_rec_fini(&g);
   char got[128];
   last_request_field(f.emu, "temperature", got, sizeof got);
   CHECK_EQ_STR(got, "0.125");
@@ -831,14 +762,14 @@ TEST(lm_node_stream_feedback_rate_limited)
   fx f;
   fx_init_ex(&f, NULL, NULL, extra);
   goal_rec r;
-  rec_init(&r);
+  goal_rec_init(&r);
   send_text(&f, &r, (goal_args){.prompt = "x [[tokens=40 interval_ms=15]]", .stream = true});
   wait_done(&f, &r, 5000);
   CHECK_EQ_INT(r.status, ROS_GOAL_STATUS_SUCCEEDED);
   /* 40 deltas over ~0.6 s at 5/s: a handful, far fewer than one per delta. */
   CHECK_MSG(r.n_feedback >= 2 && r.n_feedback <= 12, "%d feedback messages", r.n_feedback);
   CHECK_EQ_STR(r.feedback.data, r.response);
-  rec_fini(&r);
+  goal_rec_fini(&r);
   fx_fini(&f);
 }
 
@@ -961,7 +892,7 @@ TEST(lm_node_timeout_and_malformed_abort)
   fx f;
   fx_init(&f);
   goal_rec r;
-  rec_init(&r);
+  goal_rec_init(&r);
   int64_t t0 = clock_mono_ms();
   send_chat(&f, &r, (goal_args){.prompt = "slow [[delay_first_ms=4000]]", .timeout = 1});
   wait_done(&f, &r, 5000);
@@ -970,14 +901,14 @@ TEST(lm_node_timeout_and_malformed_abort)
   CHECK(!r.success);
   CHECK_CONTAINS(r.response, "LLM_ERR_TIMEOUT");
   CHECK_CONTAINS(r.response, "timeout");
-  rec_fini(&r);
-  rec_init(&r);
+  goal_rec_fini(&r);
+  goal_rec_init(&r);
   send_text(&f, &r, (goal_args){.prompt = "bad [[fault=malformed]]"});
   wait_done(&f, &r, 5000);
   CHECK_EQ_INT(r.status, ROS_GOAL_STATUS_ABORTED);
   CHECK(!r.success);
   CHECK_CONTAINS(r.response, "LM Studio request failed");
-  rec_fini(&r);
+  goal_rec_fini(&r);
   CHECK_EQ_INT(lm_node_active_goals(f.node), 0);
   fx_fini(&f);
 }
@@ -988,7 +919,7 @@ TEST(lm_node_destroy_with_goals_running)
   fx_init(&f);
   goal_rec r[3];
   for (int i = 0; i < 3; i++) {
-    rec_init(&r[i]);
+    goal_rec_init(&r[i]);
     send_chat(&f, &r[i], (goal_args){.prompt = "long [[tokens=3000 interval_ms=20]]",
                                      .stream = i != 1, .progress = i == 1});
   }
@@ -1001,5 +932,5 @@ TEST(lm_node_destroy_with_goals_running)
   ros_action_client_destroy(f.chat);
   f.chat = NULL;
   fx_fini(&f);
-  for (int i = 0; i < 3; i++) rec_fini(&r[i]);
+  for (int i = 0; i < 3; i++) goal_rec_fini(&r[i]);
 }

@@ -13,6 +13,7 @@
 #include "nodes/lm_diagnostics.h"
 #include "nodes/lm_node.h"
 #include "ros/ros_topic.h"
+#include "lm_node_fixture.h"
 #include "testing.h"
 
 typedef diagnostic_msgs_msg_dds__DiagnosticArray_ diag_array;
@@ -69,20 +70,10 @@ static void dfx_init(dfx *f, const char *url, const char *model, const char *ns,
   else
     snprintf(url_arg, sizeof url_arg, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(f->emu));
   snprintf(model_arg, sizeof model_arg, "model_name:=%s", model ? model : "llama-3.2-1b-instruct");
-  const char *argv[] = {"test_lm_node_diag", "--ros-args", "-p", url_arg, "-p", "api_key:=''",
-                        "-p", model_arg, "-p", "status_period:=0.2"};
-  ros_args_init(&f->args);
-  ros_args_error ae;
-  CHECK_MSG(ros_args_parse(&f->args, (int)(sizeof argv / sizeof argv[0]), argv, &ae) ==
-                ROS_ARGS_OK, "%s", ae.message);
-  char err[LM_NODE_ERROR_MAX];
-  lm_node_options o = {.args = &f->args, .ns = ns};
-  f->node = lm_node_create(&o, err, sizeof err);
-  CHECK_MSG(f->node, "%s", err);
+  const char *params[] = {url_arg, "api_key:=''", model_arg, "status_period:=0.2", NULL};
+  lm_test_node_start(ns, params, NULL, "diag_listener", &f->args, &f->node, &f->cli);
   f->ctx = lm_node_context(f->node);
   ros_error e;
-  CHECK_MSG(ros_node_create(f->ctx, "diag_listener", NULL, NULL, &f->cli, &e) == ROS_OK, "%s",
-            e.message);
   CHECK_MSG(ros_subscription_create(f->cli, "/diagnostics", "diagnostic_msgs/msg/DiagnosticArray",
                                     sub_qos, on_diag, &f->r, &f->sub, &e) == ROS_OK, "%s",
             e.message);
@@ -90,9 +81,7 @@ static void dfx_init(dfx *f, const char *url, const char *model, const char *ns,
 
 static void dfx_fini(dfx *f) {
   ros_subscription_destroy(f->sub);
-  CHECK_EQ_INT(ros_node_destroy(f->cli), ROS_OK);
-  lm_node_destroy(f->node);
-  ros_args_fini(&f->args);
+  lm_test_node_stop(&f->args, f->node, f->cli);
   lms_emu_stop(f->emu);
 }
 

@@ -18,6 +18,7 @@
 #include "nodes/lm_node.h"
 #include "ros/ros_action_client.h"
 #include "ros/ros_topic.h"
+#include "lm_node_fixture.h"
 #include "testing.h"
 
 #define WAIT_NS 5000000000LL
@@ -69,24 +70,11 @@ static void fx_init_ex(fx *f, const char *const *extra) {
   char url_arg[128], dirs_arg[160];
   snprintf(url_arg, sizeof url_arg, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(f->emu));
   snprintf(dirs_arg, sizeof dirs_arg, "image_allowed_dirs:=[%s]", f->dir);
-  const char *argv[32] = {"test_lm_node_images", "--ros-args", "-p", url_arg, "-p",
-                          "model_name:=" CHAT_MODEL, "-p", "status_period:=0.2", "-p", dirs_arg};
-  int argc = 10;
-  for (int i = 0; extra && extra[i] && argc < 30; i++) {
-    argv[argc++] = "-p";
-    argv[argc++] = extra[i];
-  }
-  ros_args_init(&f->args);
-  ros_args_error ae;
-  CHECK_MSG(ros_args_parse(&f->args, argc, argv, &ae) == ROS_ARGS_OK, "%s", ae.message);
-  char err[LM_NODE_ERROR_MAX];
-  lm_node_options o = {.args = &f->args};
-  f->node = lm_node_create(&o, err, sizeof err);
-  CHECK_MSG(f->node, "%s", err);
+  const char *params[] = {url_arg, "model_name:=" CHAT_MODEL, "status_period:=0.2", dirs_arg,
+                          NULL};
+  lm_test_node_start(NULL, params, extra, "lm_img_client", &f->args, &f->node, &f->cli);
   f->ctx = lm_node_context(f->node);
   ros_error e;
-  CHECK_MSG(ros_node_create(f->ctx, "lm_img_client", NULL, NULL, &f->cli, &e) == ROS_OK, "%s",
-            e.message);
   CHECK(ros_action_client_create(f->cli, "/chat_completion", &chat_type, NULL, &f->chat, &e) ==
         ROS_OK);
   CHECK(ros_publisher_create(f->cli, "/image_input", "sensor_msgs/msg/Image", &ros_qos_default,
@@ -118,9 +106,7 @@ static void fx_fini(fx *f) {
   ros_publisher_destroy(f->comp);
   ros_publisher_destroy(f->file);
   ros_action_client_destroy(f->chat);
-  CHECK_EQ_INT(ros_node_destroy(f->cli), ROS_OK);
-  lm_node_destroy(f->node);
-  ros_args_fini(&f->args);
+  lm_test_node_stop(&f->args, f->node, f->cli);
   lms_emu_stop(f->emu);
   rm_dir(f->dir);
   rm_dir(f->other);
@@ -175,35 +161,15 @@ static void write_file(const char *path, const void *data, size_t len) {
 
 /* ---- goals ---- */
 
-typedef struct goal_rec {
-  bool done;
-  ros_status st;
-  ros_goal_status status;
-  char *response;
-  bool success;
-} goal_rec;
-
-static void g_result(void *user, const ros_goal_id *id, ros_status st, ros_goal_status status,
-                     const void *result) {
-  goal_rec *r = user;
-  r->done = true;
-  r->st = st;
-  r->status = status;
-  if (result) {
-    r->response = strdup(((const chat_result *)result)->response);
-    r->success = ((const chat_result *)result)->success;
-  }
-}
-
-static const ros_action_goal_callbacks goal_cb = {NULL, NULL, NULL, g_result};
 
 /* Sends a chat goal and waits for its end; the caller frees r->response. */
 static goal_rec run_goal_h(fx *f, const char *prompt, const char *image, bool use_history) {
-  goal_rec r = {0};
+  goal_rec r;
+  goal_rec_init(&r);
   chat_goal g = {(char *)prompt, "", (char *)image, 0, 0.0f, 0, use_history, false, false};
   ros_goal_id id;
   ros_error e;
-  CHECK_MSG(ros_action_client_send_goal(f->chat, &g, &goal_cb, &r, &id, &e) == ROS_OK, "%s",
+  CHECK_MSG(ros_action_client_send_goal(f->chat, &g, &goal_rec_callbacks, &r, &id, &e) == ROS_OK, "%s",
             e.message);
   int64_t end = clock_mono_ms() + 10000;
   while (!r.done && clock_mono_ms() < end) lm_node_spin_once(f->node, 10);

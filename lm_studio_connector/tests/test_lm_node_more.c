@@ -16,6 +16,7 @@
 #include "ros/ros_action_client.h"
 #include "ros/ros_params.h"
 #include "ros/ros_topic.h"
+#include "lm_node_fixture.h"
 #include "testing.h"
 
 #define WAIT_NS 5000000000LL
@@ -46,24 +47,10 @@ static void fx_init_cfg(fx *f, const char *const *extra, bool no_api_v0) {
   CHECK(f->emu);
   char url_arg[128];
   snprintf(url_arg, sizeof url_arg, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(f->emu));
-  const char *argv[32] = {"test_lm_node_more", "--ros-args", "-p", url_arg, "-p",
-                          "model_name:=" CHAT_MODEL};
-  int argc = 6;
-  for (int i = 0; extra && extra[i] && argc < 30; i++) {
-    argv[argc++] = "-p";
-    argv[argc++] = extra[i];
-  }
-  ros_args_init(&f->args);
-  ros_args_error ae;
-  CHECK_MSG(ros_args_parse(&f->args, argc, argv, &ae) == ROS_ARGS_OK, "%s", ae.message);
-  char err[LM_NODE_ERROR_MAX];
-  lm_node_options o = {.args = &f->args};
-  f->node = lm_node_create(&o, err, sizeof err);
-  CHECK_MSG(f->node, "%s", err);
+  const char *params[] = {url_arg, "model_name:=" CHAT_MODEL, NULL};
+  lm_test_node_start(NULL, params, extra, "lm_more_client", &f->args, &f->node, &f->cli);
   f->ctx = lm_node_context(f->node);
   ros_error e;
-  CHECK_MSG(ros_node_create(f->ctx, "lm_more_client", NULL, NULL, &f->cli, &e) == ROS_OK, "%s",
-            e.message);
   CHECK(ros_action_client_create(f->cli, "/chat_completion", &chat_type, NULL, &f->chat, &e) ==
         ROS_OK);
   CHECK(ros_publisher_create(f->cli, "/image_input", "sensor_msgs/msg/Image", &ros_qos_default,
@@ -80,9 +67,7 @@ static void fx_init_ex(fx *f, const char *const *extra) { fx_init_cfg(f, extra, 
 static void fx_fini(fx *f) {
   ros_publisher_destroy(f->raw);
   ros_action_client_destroy(f->chat);
-  CHECK_EQ_INT(ros_node_destroy(f->cli), ROS_OK);
-  lm_node_destroy(f->node);
-  ros_args_fini(&f->args);
+  lm_test_node_stop(&f->args, f->node, f->cli);
   lms_emu_stop(f->emu);
 }
 
@@ -93,44 +78,13 @@ static void spin_for(fx *f, int ms) {
 
 /* ---- goals ---- */
 
-typedef struct goal_rec {
-  ros_goal_id id;
-  bool done;
-  ros_status st;
-  ros_goal_status status;
-  char *response;
-  bool success;
-  int n_feedback;
-  dynbuf feedback;
-} goal_rec;
-
-static void g_feedback(void *user, const ros_goal_id *id, const void *feedback) {
-  goal_rec *r = user;
-  r->n_feedback++;
-  CHECK(dynbuf_append_str(&r->feedback, ((const chat_feedback *)feedback)->partial_response));
-}
-
-static void g_result(void *user, const ros_goal_id *id, ros_status st, ros_goal_status status,
-                     const void *result) {
-  goal_rec *r = user;
-  r->done = true;
-  r->st = st;
-  r->status = status;
-  if (result) {
-    r->response = strdup(((const chat_result *)result)->response);
-    r->success = ((const chat_result *)result)->success;
-  }
-}
-
-static const ros_action_goal_callbacks goal_cb = {NULL, g_feedback, NULL, g_result};
 
 static void send_goal(fx *f, goal_rec *r, const char *prompt, const char *image, bool stream,
                       bool progress) {
-  memset(r, 0, sizeof *r);
-  dynbuf_init(&r->feedback, 1u << 20);
+  goal_rec_init(r);
   chat_goal g = {(char *)prompt, "", (char *)image, 0, 0.0f, 0, true, stream, progress};
   ros_error e;
-  CHECK_MSG(ros_action_client_send_goal(f->chat, &g, &goal_cb, r, &r->id, &e) == ROS_OK, "%s",
+  CHECK_MSG(ros_action_client_send_goal(f->chat, &g, &goal_rec_callbacks, r, &r->id, &e) == ROS_OK, "%s",
             e.message);
 }
 
@@ -142,10 +96,6 @@ static void wait_done(fx *f, goal_rec *r, int ms) {
   CHECK(r->response);
 }
 
-static void rec_fini(goal_rec *r) {
-  free(r->response);
-  dynbuf_free(&r->feedback);
-}
 
 static void expect_success(fx *f, const char *prompt, const char *want) {
   goal_rec r;
@@ -155,7 +105,7 @@ static void expect_success(fx *f, const char *prompt, const char *want) {
             ros_goal_status_name(r.status), r.response);
   CHECK(r.success);
   CHECK_EQ_STR(r.response, want);
-  rec_fini(&r);
+  goal_rec_fini(&r);
 }
 
 /* ---- 1. every raw encoding ---- */
@@ -309,7 +259,7 @@ TEST(lm_node_more_every_raw_encoding_keeps_colours)
     wait_done(&f, &r, 10000);
     CHECK_MSG(r.status == ROS_GOAL_STATUS_SUCCEEDED, "%s: %s", what, r.response);
     CHECK_EQ_STR(r.response, "You said: colours? [images: 1]");
-    rec_fini(&r);
+    goal_rec_fini(&r);
     image_pixels px;
     last_image(&f, &px);
     bool mono = strncmp(cases[i].enc, "mono", 4) == 0;
@@ -413,19 +363,19 @@ TEST(lm_node_more_cancel_at_each_stage)
   CHECK(!r.done);
   expect_canceled(&f, &r, "");
   CHECK_EQ_INT(r.n_feedback, 0);
-  rec_fini(&r);
+  goal_rec_fini(&r);
   /* During a stream that would never end: the text streamed so far. */
   send_goal(&f, &r, "go on [[fault=endless interval_ms=20]]", "", true, false);
   wait_feedback(&f, &r, 3);
   spin_for(&f, 60);
   expect_canceled(&f, &r, NULL);
   CHECK(r.feedback.len > 0);
-  rec_fini(&r);
+  goal_rec_fini(&r);
   /* During a progress_feedback goal whose answer never comes. */
   send_goal(&f, &r, "think [[fault=endless]]", "", false, true);
   wait_feedback(&f, &r, 1);
   expect_canceled(&f, &r, "");
-  rec_fini(&r);
+  goal_rec_fini(&r);
   /* An already finished goal: GOAL_TERMINATED, and its exchange stays in the history. */
   send_goal(&f, &r, "done already", "", false, false);
   wait_done(&f, &r, 5000);
@@ -435,7 +385,7 @@ TEST(lm_node_more_cancel_at_each_stage)
   cancel_and_wait(&f, &r, &c);
   CHECK_EQ_INT(c.code, ROS_CANCEL_GOAL_TERMINATED);
   CHECK_EQ_INT(lm_node_history_messages(f.node), 2);
-  rec_fini(&r);
+  goal_rec_fini(&r);
   expect_success(&f, "still here", "You said: still here");
   fx_fini(&f);
 }
@@ -471,7 +421,7 @@ TEST(lm_node_more_server_faults_abort_then_recover)
     CHECK_MSG(strstr(r.response, cases[i].needle), "%s: %s", cases[i].prompt, r.response);
     CHECK_CONTAINS(r.response, "LM Studio request failed");
     CHECK_CONTAINS(r.response, CHAT_MODEL);
-    rec_fini(&r);
+    goal_rec_fini(&r);
     CHECK_EQ_INT(lm_node_history_messages(f.node), history);
     CHECK_EQ_INT(lm_node_active_goals(f.node), 0);
     expect_success(&f, "next one", "You said: next one");
