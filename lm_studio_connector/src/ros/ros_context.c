@@ -19,7 +19,9 @@
 #include "common/limits.h"
 #include "ros_env.h"
 #include "ros_internal.h"
+#include "ros_log.h"
 #include "ros_qos.h"
+#include "ros_security.h"
 #include "ros_types_gen.h"
 #include "humble_graph.h"
 
@@ -56,6 +58,7 @@ struct ros_context {
   bool humble;
   dds_topic_descriptor_t *humble_graph_desc; /* Humble layout under the real type name */
   char enclave[256];
+  bool secure;                    /* the participant runs Cyclone's security plugins */
   uint8_t guid_prefix[12];
   atomic_uint entity_counter;
 
@@ -166,6 +169,44 @@ static ros_status make_graph_writer(ros_context *c, ros_error *e) {
   return ROS_OK;
 }
 
+#ifndef LMS_DDS_SECURITY_PLUGIN_DIR
+#define LMS_DDS_SECURITY_PLUGIN_DIR "" /* unknown at build time: the loader finds them */
+#endif
+
+/* The participant: USER_DATA enclave=<enclave>; and, when ROS_SECURITY_ENABLE=true finds the
+ * enclave's files, the security plugins' properties (ros_security.h). Enforce without them
+ * fails here, before anything went on the wire. */
+static ros_status make_participant(ros_context *c, ros_error *e) {
+  ros_security_config *sec = malloc(sizeof *sec);
+  if (!sec) return ros_error_set(e, ROS_ERR_NO_MEMORY, "out of memory");
+  ros_status st = ros_security_load(c->enclave, LMS_DDS_SECURITY_PLUGIN_DIR, NULL, NULL, sec, e);
+  if (st != ROS_OK) {
+    free(sec);
+    return st;
+  }
+  if (sec->warning[0])
+    ros_log_write_named(NULL, ROS_LOG_WARN, __FILE__, __func__, __LINE__, "%s", sec->warning);
+  char ud[300];
+  snprintf(ud, sizeof ud, "enclave=%s;", c->enclave);
+  dds_qos_t *pq = dds_create_qos();
+  dds_qset_userdata(pq, ud, strlen(ud));
+  for (size_t i = 0; sec->active && i < sec->prop_count; i++)
+    dds_qset_prop(pq, sec->props[i].name, sec->props[i].value);
+  c->participant = dds_create_participant(c->domain_id, pq, NULL);
+  dds_delete_qos(pq);
+  if (c->participant < 0) {
+    st = sec->active ? ros_error_set(e, ROS_ERR_SECURITY,
+                                     "cannot create the secured DDS participant for enclave "
+                                     "directory '%s' (invalid or mismatched security files?): %s",
+                                     sec->enclave_dir, dds_strretcode(c->participant))
+                     : ros_error_dds(e, c->participant, "cannot create the DDS participant");
+  } else {
+    c->secure = sec->active;
+  }
+  free(sec);
+  return st;
+}
+
 static bool set_nonblocking(int fd) {
   int fl = fcntl(fd, F_GETFL);
   return fl >= 0 && fcntl(fd, F_SETFL, fl | O_NONBLOCK) == 0 && fcntl(fd, F_SETFD, FD_CLOEXEC) == 0;
@@ -188,17 +229,7 @@ ros_status ros_context_create(const ros_context_options *o, ros_context **out, r
     goto fail;
   }
   if ((st = make_domain(c, o, e)) != ROS_OK) goto fail;
-
-  char ud[300];
-  snprintf(ud, sizeof ud, "enclave=%s;", c->enclave);
-  dds_qos_t *pq = dds_create_qos();
-  dds_qset_userdata(pq, ud, strlen(ud));
-  c->participant = dds_create_participant(c->domain_id, pq, NULL);
-  dds_delete_qos(pq);
-  if (c->participant < 0) {
-    st = ros_error_dds(e, c->participant, "cannot create the DDS participant");
-    goto fail;
-  }
+  if ((st = make_participant(c, e)) != ROS_OK) goto fail;
   dds_guid_t guid;
   dds_get_guid(c->participant, &guid);
   memcpy(c->guid_prefix, guid.v, sizeof c->guid_prefix);
@@ -246,6 +277,7 @@ ros_status ros_context_destroy(ros_context *c) {
 dds_entity_t ros_context_participant(const ros_context *c) { return c->participant; }
 uint32_t ros_context_domain_id(const ros_context *c) { return c->domain_id; }
 bool ros_context_is_humble(const ros_context *c) { return c->humble; }
+bool ros_context_is_secure(const ros_context *c) { return c && c->secure; }
 const uint8_t *ros_context_guid_prefix(const ros_context *c) { return c->guid_prefix; }
 uint32_t ros_context_next_entity_counter(ros_context *c) {
   return atomic_fetch_add(&c->entity_counter, 1) + 1;

@@ -1,6 +1,7 @@
 /* ros_context.h: one process's presence on a ROS 2 domain: the Cyclone domain configured as
  * rmw_cyclonedds configures it (ROS_DOMAIN_ID, discovery range, CYCLONEDDS_URI appended), the
- * one DDS participant (USER_DATA enclave=/;), the graph topic ros_discovery_info with a full
+ * one DDS participant (USER_DATA enclave=/;, and DDS security when ROS_SECURITY_ENABLE=true:
+ * ros_security.h), the graph topic ros_discovery_info with a full
  * snapshot of this process's nodes, and the executor: the loop that runs every callback.
  *
  * Threads. Cyclone delivers data on its own threads; the context's listeners only mark the
@@ -41,6 +42,10 @@ ros_status ros_context_destroy(ros_context *ctx);
 dds_entity_t ros_context_participant(const ros_context *ctx);
 uint32_t ros_context_domain_id(const ros_context *ctx);
 bool ros_context_is_humble(const ros_context *ctx);
+/* True when the participant runs DDS security (SROS2, see ros_security.h): ROS_SECURITY_ENABLE
+ * =true found the enclave's files. With ROS_SECURITY_STRATEGY=Enforce, ros_context_create fails
+ * (ROS_ERR_SECURITY) instead of running unsecured; Permissive logs a warning and runs without. */
+bool ros_context_is_secure(const ros_context *ctx);
 
 /* --- executor --- */
 

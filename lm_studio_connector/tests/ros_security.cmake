@@ -1,0 +1,6 @@
+# SROS2 security: env + enclave -> Cyclone's security properties, and secured vs unsecured
+# participants on real DDS. make_keystore.sh builds each case's keystore with the openssl CLI.
+lms_add_test_file(test_ros_security.c DDS LIBS lms_ros lms_ros_test_util TIMEOUT 120)
+target_compile_definitions(test_ros_security PRIVATE
+  LMS_MAKE_KEYSTORE="${CMAKE_CURRENT_SOURCE_DIR}/make_keystore.sh"
+  LMS_DDS_SECURITY_PLUGIN_DIR_FOR_TESTS="${LMS_DDS_SECURITY_PLUGIN_DIR}")
