@@ -14,6 +14,7 @@ packages=(
   clang libclang-rt-14-dev                  # libFuzzer targets
   curl                                      # baseline in the benchmarks
   ca-certificates
+  openssl                                   # the SROS2 keystores of the security tests
 )
 
 missing=()

@@ -14,41 +14,17 @@
 #include <unistd.h>
 
 #include "ros_security.h"
+#include "ros_security_fixture.h"
 #include "ros_service_fixture.h"
 #include "ros_test_util.h"
 #include "ros_topic.h"
 #include "ros_types_gen.h"
 #include "testing.h"
 
-#define NODE_ENCLAVE "/lms/node"
-#define CLIENT_ENCLAVE "/lms/client"
 #define PLUGIN_DIR LMS_DDS_SECURITY_PLUGIN_DIR_FOR_TESTS
 #define CHATTER "lms_sec_chatter"
 #define SERVICE "lms_sec_set_model"
 #define STRING_T "std_msgs/msg/String"
-
-/* ---- keystore and environment ---- */
-
-typedef struct keystore {
-  char root[256];   /* the temporary directory */
-  char path[300];   /* root/keystore */
-} keystore;
-
-static bool keystore_make(keystore *ks) {
-  snprintf(ks->root, sizeof ks->root, "/tmp/lms_sec_XXXXXX");
-  if (!mkdtemp(ks->root)) return false;
-  snprintf(ks->path, sizeof ks->path, "%s/keystore", ks->root);
-  char cmd[1024];
-  snprintf(cmd, sizeof cmd, "sh '%s' '%s' %u %s %s", LMS_MAKE_KEYSTORE, ks->path,
-           (unsigned)test_domain_id(), NODE_ENCLAVE, CLIENT_ENCLAVE);
-  return system(cmd) == 0;
-}
-
-static void keystore_remove(keystore *ks) {
-  char cmd[400];
-  snprintf(cmd, sizeof cmd, "rm -rf '%s'", ks->root);
-  if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", ks->root);
-}
 
 /* A fake environment for the unit cases: name=value pairs. */
 typedef struct fake_env {
@@ -61,20 +37,6 @@ static const char *fake_get(const char *name, void *user) {
   for (int i = 0; i < 6 && fe->names[i]; i++)
     if (strcmp(fe->names[i], name) == 0) return fe->values[i];
   return NULL;
-}
-
-static void secure_env(const keystore *ks, const char *strategy) {
-  setenv("ROS_SECURITY_ENABLE", "true", 1);
-  setenv("ROS_SECURITY_KEYSTORE", ks->path, 1);
-  setenv("ROS_SECURITY_STRATEGY", strategy, 1);
-  unsetenv("ROS_SECURITY_ENCLAVE_OVERRIDE");
-}
-
-static void unsecure_env(void) {
-  unsetenv("ROS_SECURITY_ENABLE");
-  unsetenv("ROS_SECURITY_KEYSTORE");
-  unsetenv("ROS_SECURITY_STRATEGY");
-  unsetenv("ROS_SECURITY_ENCLAVE_OVERRIDE");
 }
 
 /* ---- unit cases: environment + enclave -> properties ---- */
@@ -333,7 +295,7 @@ static int run_secured_node(const keystore *ks, int ready_fd) {
 static pid_t start_secured_node(const keystore *ks) {
   int p[2];
   if (pipe(p) != 0) return -1;
-  pid_t child = fork();
+  pid_t child = fork_child();
   if (child == 0) {
     close(p[0]);
     _exit(run_secured_node(ks, p[1]));
@@ -467,7 +429,7 @@ TEST(ros_security_unsecured_participant_cannot_call_or_read_the_secured_node) {
   CHECK_MSG(!reached && answer[0] == '\0', "the unsecured client got '%s'", answer);
   CHECK_MSG(h.count == 0, "the unsecured subscription heard %d messages", h.count);
   /* Meanwhile the node was there for a secured client. */
-  pid_t client = fork();
+  pid_t client = fork_child();
   if (client == 0) _exit(run_secured_client(&ks));
   int status = 0;
   CHECK(waitpid(client, &status, 0) == client);

@@ -30,9 +30,11 @@ lm_node *lm_node_create(const lm_node_options *o, char *err, size_t err_size) {
   }
   ros_error e = {0};
   lm_history_init(&n->history, 10, 0);
+  /* --enclave picks the participant's enclave and, with ROS_SECURITY_ENABLE, its keystore files. */
+  ros_context_options co = {.domain_id = -1, .enclave = o && o->args ? o->args->enclave : NULL};
   if (o && o->ctx) {
     n->ctx = o->ctx;
-  } else if (ros_context_create(NULL, &n->ctx, &e) != ROS_OK) {
+  } else if (ros_context_create(&co, &n->ctx, &e) != ROS_OK) {
     set_err(err, err_size, "cannot create the ROS context", e.message);
     goto fail;
   } else {
