@@ -39,6 +39,16 @@ static const char *fake_get(const char *name, void *user) {
   return NULL;
 }
 
+/* Replaces (or adds) a file of NODE_ENCLAVE's directory; its path goes to path. */
+static void write_node_file(const keystore *ks, const char *name, const char *text, char *path,
+                            size_t size) {
+  snprintf(path, size, "%s/enclaves%s/%s", ks->path, NODE_ENCLAVE, name);
+  FILE *f = fopen(path, "w");
+  CHECK(f != NULL);
+  fputs(text, f);
+  CHECK(fclose(f) == 0);
+}
+
 /* ---- unit cases: environment + enclave -> properties ---- */
 
 TEST(ros_security_is_off_unless_enable_is_exactly_true) {
@@ -106,11 +116,7 @@ TEST(ros_security_maps_the_enclave_files_to_cyclone_properties) {
 
   /* An optional crl.pem becomes Cyclone's CRL property. */
   char crl[500];
-  snprintf(crl, sizeof crl, "%s/enclaves/lms/node/crl.pem", ks.path);
-  FILE *f = fopen(crl, "w");
-  CHECK(f != NULL);
-  fputs("not checked here\n", f);
-  fclose(f);
+  write_node_file(&ks, "crl.pem", "not checked here\n", crl, sizeof crl);
   CHECK(ros_security_load(NODE_ENCLAVE, NULL, fake_get, &fe, &c, &e) == ROS_OK);
   snprintf(want, sizeof want, "file:%s", crl);
   CHECK_EQ_STR(ros_security_prop_value(&c, "org.eclipse.cyclonedds.sec.auth.crl"), want);
@@ -182,27 +188,38 @@ TEST(ros_security_missing_pieces_fail_under_enforce_and_warn_under_permissive) {
 
 /* ---- DDS cases ---- */
 
+static void keystore_with_env(keystore *ks, const char *strategy) {
+  CHECK(keystore_make(ks));
+  secure_env(ks, strategy);
+}
+
 static ros_status secured_context(const char *enclave, ros_context **ctx, ros_error *e) {
   ros_context_options o = {.domain_id = -1, .enclave = enclave};
   return ros_context_create(&o, ctx, e);
 }
 
-TEST(ros_security_context_enforce_without_the_enclave_refuses_to_start) {
-  keystore ks;
-  CHECK(keystore_make(&ks));
-  secure_env(&ks, "Enforce");
+/* A context that must start, secured or not as given. */
+static ros_context *context_ok(const char *enclave, bool secure) {
   ros_context *ctx = NULL;
   ros_error e = {0};
+  CHECK_MSG(secured_context(enclave, &ctx, &e) == ROS_OK, "%s", e.message);
+  CHECK_EQ_INT(ros_context_is_secure(ctx), secure);
+  return ctx;
+}
+
+TEST(ros_security_context_enforce_without_the_enclave_refuses_to_start) {
+  keystore ks;
+  ros_context *ctx = NULL;
+  ros_error e = {0};
+  keystore_with_env(&ks, "Enforce");
   CHECK_EQ_INT(secured_context("/lms/nobody", &ctx, &e), ROS_ERR_SECURITY);
   CHECK(ctx == NULL);
   CHECK_CONTAINS(e.message, "enclave '/lms/nobody' has no directory");
   /* A corrupt certificate passes the file check but Cyclone refuses it: still no start. */
   char cert[600];
-  snprintf(cert, sizeof cert, "%s/enclaves/lms/node/cert.pem", ks.path);
-  FILE *f = fopen(cert, "w");
-  CHECK(f != NULL);
-  fputs("-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n", f);
-  fclose(f);
+  write_node_file(&ks, "cert.pem",
+                  "-----BEGIN CERTIFICATE-----\nnot a certificate\n-----END CERTIFICATE-----\n",
+                  cert, sizeof cert);
   CHECK_EQ_INT(secured_context(NODE_ENCLAVE, &ctx, &e), ROS_ERR_SECURITY);
   CHECK_CONTAINS(e.message, "cannot create the secured DDS participant");
   CHECK(ctx == NULL);
@@ -211,28 +228,18 @@ TEST(ros_security_context_enforce_without_the_enclave_refuses_to_start) {
 
 TEST(ros_security_context_permissive_without_the_enclave_runs_unsecured) {
   keystore ks;
-  CHECK(keystore_make(&ks));
-  secure_env(&ks, "Permissive");
-  ros_context *ctx = NULL;
-  ros_error e = {0};
-  CHECK_MSG(secured_context("/lms/nobody", &ctx, &e) == ROS_OK, "%s", e.message);
-  CHECK(!ros_context_is_secure(ctx));
-  CHECK(ros_context_destroy(ctx) == ROS_OK);
+  keystore_with_env(&ks, "Permissive");
+  CHECK(ros_context_destroy(context_ok("/lms/nobody", false)) == ROS_OK);
   /* With its files, the same strategy runs secured. */
-  CHECK_MSG(secured_context(NODE_ENCLAVE, &ctx, &e) == ROS_OK, "%s", e.message);
-  CHECK(ros_context_is_secure(ctx));
-  CHECK(ros_context_destroy(ctx) == ROS_OK);
+  CHECK(ros_context_destroy(context_ok(NODE_ENCLAVE, true)) == ROS_OK);
   keystore_remove(&ks);
 }
 
 TEST(ros_security_context_permissions_deny_a_topic_the_grant_denies) {
   keystore ks;
-  CHECK(keystore_make(&ks));
-  secure_env(&ks, "Enforce");
-  ros_context *ctx = NULL;
+  keystore_with_env(&ks, "Enforce");
+  ros_context *ctx = context_ok(NODE_ENCLAVE, true);
   ros_error e = {0};
-  CHECK_MSG(secured_context(NODE_ENCLAVE, &ctx, &e) == ROS_OK, "%s", e.message);
-  CHECK(ros_context_is_secure(ctx));
   ros_node *node = NULL;
   ros_node_options no = {.no_rosout = true, .no_parameter_services = true};
   CHECK_MSG(ros_node_create(ctx, "sec_node", NULL, &no, &node, &e) == ROS_OK, "%s", e.message);
