@@ -1,0 +1,43 @@
+/* lmsc_session.h: lmsc's presence on ROS 2: the context, one node (lmsc_<pid>, in the target
+ * node's namespace, so the node's relative names resolve as the node resolves them), the wait
+ * loop that runs the wire layer's callbacks and the spinner, Ctrl-C, and the bounded wait for
+ * the target node with the "node not found" message.
+ *
+ * Ctrl-C is counted by our own SIGINT/SIGTERM handler (not the context's shutdown, which would
+ * stop the loop before a cancel could go out): commands see lmsc_session_interrupts() grow and
+ * decide (cancel the goal, then wait for its end; a second Ctrl-C quits). */
+#ifndef LMSC_SESSION_H
+#define LMSC_SESSION_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lmsc.h"
+#include "ros/ros_args.h"
+#include "ros/ros_context.h"
+#include "ros/ros_node.h"
+
+typedef struct lmsc_session {
+  const lmsc_options *o;
+  ros_context *ctx;
+  ros_node *node;
+} lmsc_session;
+
+/* Creates the context and node (args: the parsed --ros-args, must outlive the session).
+ * Returns LMSC_EXIT_OK or LMSC_EXIT_FAILED after printing why. */
+int lmsc_session_open(lmsc_session *s, const lmsc_options *o, const ros_args *args);
+void lmsc_session_close(lmsc_session *s);
+
+/* Runs ready callbacks, waiting up to max_ms for work (or a signal). Ticks the spinner. */
+void lmsc_session_spin(lmsc_session *s, int max_ms);
+/* How many SIGINT/SIGTERM arrived so far. */
+int lmsc_session_interrupts(void);
+
+/* Spins until ready(user) is true, Ctrl-C, or --timeout. what: "action", "service", "topic";
+ * names: the resolved name(s) searched, for the message. Returns LMSC_EXIT_OK,
+ * LMSC_EXIT_NOT_FOUND (after printing the "node not found" message with the domain id and the
+ * hints) or LMSC_EXIT_INTERRUPTED. */
+int lmsc_session_wait_for_node(lmsc_session *s, bool (*ready)(void *user), void *user,
+                               const char *what, const char *names);
+
+#endif
