@@ -101,9 +101,24 @@ static void spin_for(fx *f, int ms) {
 /* ---- running lmsc ---- */
 
 typedef struct run_opts {
-  const char *stdin_text;   /* NULL: /dev/null */
-  size_t sigint_after;      /* > 0: SIGINT once stdout holds this many bytes */
+  const char *stdin_text;   /* NULL: nothing (stdin is an empty pipe) */
+  /* When stdout first holds trigger_after (> 0) bytes, trigger runs once. */
+  size_t trigger_after;
+  void (*trigger)(fx *f, pid_t child);
 } run_opts;
+
+static void send_sigint(fx *f, pid_t child) {
+  (void)f;
+  CHECK(kill(child, SIGINT) == 0);
+}
+
+static void stop_node(fx *f, pid_t child) {
+  (void)child;
+  ros_subscription_destroy(f->goal_status);
+  ros_subscription_destroy(f->responses);
+  lm_test_node_stop(&f->args, f->node, f->cli);
+  f->node = NULL;
+}
 
 typedef struct lmsc_run {
   int exit_code;            /* 128 + signal when killed by one */
@@ -162,7 +177,7 @@ static lmsc_run run_lmsc_ex(fx *f, const char *const *args, run_opts o) {
   fcntl(out[0], F_SETFL, O_NONBLOCK);
   fcntl(err[0], F_SETFL, O_NONBLOCK);
   int status = 0;
-  bool exited = false, signalled = false;
+  bool exited = false, triggered = false;
   int64_t end = clock_mono_ms() + CHILD_LIMIT_MS;
   while (!exited && clock_mono_ms() < end) {
     if (f && f->node) {
@@ -173,9 +188,9 @@ static lmsc_run run_lmsc_ex(fx *f, const char *const *args, run_opts o) {
     }
     drain(&out[0], &r.out);
     drain(&err[0], &r.err);
-    if (o.sigint_after && !signalled && r.out.len >= o.sigint_after) {
-      CHECK(kill(pid, SIGINT) == 0);
-      signalled = true;
+    if (o.trigger_after && !triggered && r.out.len >= o.trigger_after) {
+      o.trigger(f, pid);
+      triggered = true;
     }
     exited = waitpid(pid, &status, WNOHANG) == pid;
   }
@@ -311,7 +326,7 @@ TEST(lmsc_chat_ctrl_c_cancels_the_goal)
   fx f;
   fx_init(&f);
   lmsc_run r = run_lmsc_ex(&f, ARGS("chat", "--no-history", "long [[tokens=200 interval_ms=50]]"),
-                           (run_opts){.sigint_after = 1});
+                           (run_opts){.trigger_after = 1, .trigger = send_sigint});
   expect_exit(&r, 130);
   CHECK_CONTAINS(r.err.data, "CANCELED");
   /* The node ended the goal CANCELED (its status topic, not lmsc's word for it). */
@@ -328,6 +343,20 @@ TEST(lmsc_chat_ctrl_c_cancels_the_goal)
 }
 
 /* ---- failures ---- */
+
+TEST(lmsc_node_leaving_during_a_goal_fails)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc_ex(&f, ARGS("chat", "--no-history", "long [[tokens=200 interval_ms=50]]"),
+                           (run_opts){.trigger_after = 1, .trigger = stop_node});
+  expect_exit(&r, 1);
+  /* Either the node's last word (the goal aborted as it shut down) or our noticing it left. */
+  CHECK_MSG(strstr(r.err.data, "shutting down") || strstr(r.err.data, "the node left"), "%s",
+            r.err.data);
+  run_fini(&r);
+  fx_fini(&f);
+}
 
 TEST(lmsc_server_down_fails_with_the_nodes_message)
 {
@@ -376,10 +405,11 @@ TEST(lmsc_usage_errors_exit_2)
       ARGS("bogus"), ARGS("chat", "--frobnicate", "x"), ARGS("models", "--image", "x"),
       ARGS("chat", "--temperature", "3", "x"), ARGS("chat", "--max-tokens", "-1", "x"),
       ARGS("set-model"), ARGS("models", "extra"), ARGS("--timeout"), (const char *const[]){NULL},
-      ARGS("chat", "x", "--ros-args", "--no-such-ros-flag"),
+      ARGS("chat", "x", "--ros-args", "--no-such-ros-flag"), ARGS("chat"),
+      ARGS("chat", "--image", "a", "--node-image", "b", "x"),
   };
   for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-    lmsc_run r = run_lmsc(NULL, bad[i]);
+    lmsc_run r = run_lmsc(NULL, bad[i]); /* stdin is empty: "chat" alone has no prompt either */
     expect_exit(&r, 2);
     CHECK_CONTAINS(r.err.data, "lmsc: ");
     CHECK_EQ_STR(r.out.data, "");

@@ -304,6 +304,7 @@ static int take_text(lmsc_options *o, const char *const *pos, int npos) {
       return usage_error(o->cmd, "%s", "no text given (pass it as arguments, or '-' to read stdin)");
     o->text = read_stdin();
     if (!o->text) return usage_error(o->cmd, "%s", "cannot read the text from stdin (too long?)");
+    if (!o->text[0]) return usage_error(o->cmd, "%s", "the text read from stdin is empty");
     return LMSC_EXIT_OK;
   }
   dynbuf b;

@@ -8,6 +8,7 @@
 #include "common/clock.h"
 
 #define SPIN_PERIOD_MS 100
+#define SPIN_DELAY_MS 200 /* quick answers never flash a spinner */
 #define LABEL_MAX 96
 
 static struct {
@@ -42,17 +43,17 @@ static void draw(int64_t now) {
 
 void lmsc_spinner_start(const char *label) {
   if (!stderr_is_tty()) return;
-  int64_t now = clock_mono_ms();
-  if (!spin.on) spin.start_ms = now;
+  /* The elapsed time counts from the first phase (finding the node) on. */
+  if (!spin.start_ms) spin.start_ms = clock_mono_ms();
   spin.on = true;
   snprintf(spin.label, sizeof spin.label, "%s", label);
-  draw(now);
+  lmsc_spinner_tick();
 }
 
 void lmsc_spinner_tick(void) {
   if (!spin.on) return;
   int64_t now = clock_mono_ms();
-  if (now - spin.last_ms >= SPIN_PERIOD_MS) draw(now);
+  if (now - spin.start_ms >= SPIN_DELAY_MS && now - spin.last_ms >= SPIN_PERIOD_MS) draw(now);
 }
 
 void lmsc_spinner_stop(void) {

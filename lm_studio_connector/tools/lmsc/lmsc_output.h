@@ -8,11 +8,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Starts (or relabels) the spinner: "<label> 1.2s". No-op when stderr is not a terminal. */
+/* Starts (or relabels) the spinner: "<label> 1.2s", the time since the first start, drawn
+ * once the wait passed 200 ms. No-op when stderr is not a terminal. */
 void lmsc_spinner_start(const char *label);
 /* Redraws it when due (every 100 ms). Cheap; call it from the wait loop. */
 void lmsc_spinner_tick(void);
-/* Erases it; the next start begins a new elapsed time. */
+/* Erases it. */
 void lmsc_spinner_stop(void);
 
 /* "lmsc: <message>\n" on stderr (the spinner is erased first). */
