@@ -551,9 +551,25 @@ TEST(lmsc_node_namespace)
   expect_exit(&r, 0);
   CHECK_CONTAINS(r.out.data, CHAT_MODEL);
   run_fini(&r);
+  /* Looked for in "/": not there, and the message says where it is. */
   r = run_lmsc(&f, ARGS("--timeout", "0.5", "reset"));
   expect_exit(&r, 3);
-  CHECK_CONTAINS(r.err.data, "/reset_chat");
+  CHECK_CONTAINS(r.err.data, "no service /reset_chat");
+  CHECK_CONTAINS(r.err.data, "in namespace(s) /robot1: use --node-ns");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("--timeout", "0.5", "chat", "x"));
+  expect_exit(&r, 3);
+  CHECK_CONTAINS(r.err.data, "no action server for /chat_completion");
+  CHECK_CONTAINS(r.err.data, "in namespace(s) /robot1: use --node-ns");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("--timeout", "0.5", "send-image", test_fixture("images/gray2.png")));
+  expect_exit(&r, 3);
+  CHECK_CONTAINS(r.err.data, "no subscriber of /image_input/compressed");
+  CHECK_CONTAINS(r.err.data, "in namespace(s) /robot1: use --node-ns");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("--timeout", "0.5", "status"));
+  expect_exit(&r, 3);
+  CHECK_CONTAINS(r.err.data, "in namespace(s) /robot1: use --node-ns");
   run_fini(&r);
   fx_fini(&f);
 }

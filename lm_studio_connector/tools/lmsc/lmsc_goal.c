@@ -205,8 +205,8 @@ static int run_goal(lmsc_session *s, const ros_action_type *type, const char *ac
     lmsc_error("cannot create the action client for %s: %s", action, e.message);
     return LMSC_EXIT_FAILED;
   }
-  int rc = lmsc_session_wait_for_node(s, server_ready, r.client, "action server for",
-                                      ros_action_client_name(r.client));
+  lmsc_target t = {LMSC_TARGET_ACTION, action, ros_action_client_name(r.client)};
+  int rc = lmsc_session_wait_for_node(s, server_ready, r.client, &t);
   if (rc == LMSC_EXIT_OK && r.stream_out) {
     int64_t settle_end = clock_mono_ms() + FEEDBACK_SETTLE_MS;
     while (clock_mono_ms() < settle_end && lmsc_session_interrupts() == 0) lmsc_session_spin(s, 20);

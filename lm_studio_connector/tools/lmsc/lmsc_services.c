@@ -58,7 +58,8 @@ static int call_service(lmsc_session *s, const char *name, const char *srv, void
     return LMSC_EXIT_FAILED;
   }
   call_run r = {.o = s->o, .print = print};
-  int rc = lmsc_session_wait_for_node(s, service_ready, c, "service", ros_client_name(c));
+  lmsc_target t = {LMSC_TARGET_SERVICE, name, ros_client_name(c)};
+  int rc = lmsc_session_wait_for_node(s, service_ready, c, &t);
   int64_t seq = 0;
   if (rc == LMSC_EXIT_OK && ros_client_call(c, request, on_reply, &r, 0, &seq, &e) != ROS_OK) {
     lmsc_error("cannot call %s: %s", ros_client_name(c), e.message);

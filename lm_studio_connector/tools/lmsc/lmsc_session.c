@@ -12,6 +12,7 @@
 
 #include "common/clock.h"
 #include "lmsc_output.h"
+#include "ros/ros_names.h"
 
 #define SPIN_SLICE_MS 100 /* the spinner's period: the loop wakes at least this often */
 
@@ -94,8 +95,88 @@ void lmsc_session_spin(lmsc_session *s, int max_ms) {
   lmsc_spinner_tick();
 }
 
+/* How each kind shows on DDS (ROS2_WIRE.md): which builtin topic lists it, and the DDS topic
+ * name around "<ns>/<name>". */
+typedef struct target_shape {
+  const char *kind_text;    /* for the message */
+  bool subscriptions;       /* found among remote readers (else writers) */
+  const char *prefix, *suffix;
+} target_shape;
+
+static const target_shape shapes[] = {
+    [LMSC_TARGET_ACTION] = {"action server for", false, "rt", "/_action/status"},
+    [LMSC_TARGET_SERVICE] = {"service", false, "rr", "Reply"},
+    [LMSC_TARGET_PUBLISHER] = {"publisher of", false, "rt", ""},
+    [LMSC_TARGET_SUBSCRIBER] = {"subscriber of", true, "rt", ""},
+};
+
+#define MAX_SUGGESTIONS 5
+#define TAKE_BATCH 32
+
+/* Appends to out the namespaces in which some endpoint on the domain offers t->name, other
+ * than the one searched: "/robot1, /robot2". */
+static void find_elsewhere(lmsc_session *s, const lmsc_target *t, char *out, size_t size) {
+  const target_shape *sh = &shapes[t->kind];
+  char tail[ROS_NAME_BUF_SIZE];
+  snprintf(tail, sizeof tail, "/%s%s", t->name, sh->suffix);
+  size_t tail_len = strlen(tail), pre_len = strlen(sh->prefix);
+  dds_entity_t rd = dds_create_reader(ros_context_participant(s->ctx),
+                                      sh->subscriptions ? DDS_BUILTIN_TOPIC_DCPSSUBSCRIPTION
+                                                        : DDS_BUILTIN_TOPIC_DCPSPUBLICATION,
+                                      NULL, NULL);
+  if (rd < 0) return;
+  char seen[MAX_SUGGESTIONS][ROS_NAME_BUF_SIZE];
+  int found = 0;
+  void *samples[TAKE_BATCH];
+  dds_sample_info_t infos[TAKE_BATCH];
+  for (;;) {
+    samples[0] = NULL;
+    int n = dds_take(rd, samples, infos, TAKE_BATCH, TAKE_BATCH);
+    if (n <= 0) break;
+    for (int i = 0; i < n; i++) {
+      const dds_builtintopic_endpoint_t *ep = samples[i];
+      if (!infos[i].valid_data || !ep->topic_name) continue;
+      size_t len = strlen(ep->topic_name);
+      if (len < pre_len + tail_len || strncmp(ep->topic_name, sh->prefix, pre_len) != 0 ||
+          strcmp(ep->topic_name + len - tail_len, tail) != 0)
+        continue;
+      char ns[ROS_NAME_BUF_SIZE];
+      snprintf(ns, sizeof ns, "%.*s", (int)(len - pre_len - tail_len), ep->topic_name + pre_len);
+      if (!ns[0]) snprintf(ns, sizeof ns, "/");
+      bool known = strcmp(ns, ros_node_namespace(s->node)) == 0;
+      /* One mention per namespace: several endpoints make up one action or service. */
+      for (int k = 0; k < found && !known; k++) known = strcmp(seen[k], ns) == 0;
+      if (known || found == MAX_SUGGESTIONS) continue;
+      snprintf(seen[found++], sizeof seen[0], "%s", ns);
+      size_t used = strlen(out);
+      snprintf(out + used, size - used, "%s%s", used ? ", " : "", ns);
+    }
+    dds_return_loan(rd, samples, n);
+  }
+  dds_delete(rd);
+}
+
+static void print_not_found(lmsc_session *s, const lmsc_target *t) {
+  const char *lo = getenv("ROS_LOCALHOST_ONLY");
+  const char *range = getenv("ROS_AUTOMATIC_DISCOVERY_RANGE");
+  char elsewhere[1024] = "";
+  find_elsewhere(s, t, elsewhere, sizeof elsewhere);
+  char hint_ns[1200] = "";
+  if (elsewhere[0])
+    snprintf(hint_ns, sizeof hint_ns, "\n  Found '%s' in namespace(s) %s: use --node-ns with one of them.",
+             t->name, elsewhere);
+  lmsc_error("node not found: no %s %s in ROS_DOMAIN_ID %u within %.1f s.%s\n"
+             "  Is lm_studio_node running, in namespace %s (--node-ns NS, or -r __ns:=NS)?\n"
+             "  A node on a ROS 2 installation must run with RMW_IMPLEMENTATION=rmw_cyclonedds_cpp,\n"
+             "  on the same ROS_DOMAIN_ID, with matching ROS_LOCALHOST_ONLY (here %s) and\n"
+             "  ROS_AUTOMATIC_DISCOVERY_RANGE (here %s); --timeout S waits longer.",
+             shapes[t->kind].kind_text, t->resolved, ros_context_domain_id(s->ctx),
+             s->o->timeout_s, hint_ns, ros_node_namespace(s->node), lo ? lo : "unset",
+             range ? range : "unset");
+}
+
 int lmsc_session_wait_for_node(lmsc_session *s, bool (*ready)(void *user), void *user,
-                               const char *what, const char *names) {
+                               const lmsc_target *t) {
   int64_t deadline = clock_mono_ms() + (int64_t)(s->o->timeout_s * 1000.0);
   int seen = lmsc_session_interrupts();
   lmsc_spinner_start("looking for the node");
@@ -107,18 +188,7 @@ int lmsc_session_wait_for_node(lmsc_session *s, bool (*ready)(void *user), void 
     int64_t left = deadline - clock_mono_ms();
     if (left <= 0) {
       lmsc_spinner_stop();
-      const char *lo = getenv("ROS_LOCALHOST_ONLY");
-      const char *range = getenv("ROS_AUTOMATIC_DISCOVERY_RANGE");
-      lmsc_error("node not found: no %s %s in ROS_DOMAIN_ID %u within %.1f s.\n"
-                 "  Searched: %s (namespace %s)\n"
-                 "  Is lm_studio_node running, in this namespace (--node-ns, -r __ns:=)?\n"
-                 "  A node on a ROS 2 installation must run with RMW_IMPLEMENTATION=rmw_cyclonedds_cpp,\n"
-                 "  on the same ROS_DOMAIN_ID, with matching ROS_LOCALHOST_ONLY / "
-                 "ROS_AUTOMATIC_DISCOVERY_RANGE\n"
-                 "  (here: ROS_LOCALHOST_ONLY=%s, ROS_AUTOMATIC_DISCOVERY_RANGE=%s); "
-                 "--timeout S waits longer.",
-                 what, names, ros_context_domain_id(s->ctx), s->o->timeout_s, names,
-                 ros_node_namespace(s->node), lo ? lo : "(unset)", range ? range : "(unset)");
+      print_not_found(s, t);
       return LMSC_EXIT_NOT_FOUND;
     }
     lmsc_session_spin(s, left > INT32_MAX ? INT32_MAX : (int)left);

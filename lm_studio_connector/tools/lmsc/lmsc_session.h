@@ -33,11 +33,26 @@ void lmsc_session_spin(lmsc_session *s, int max_ms);
 /* How many SIGINT/SIGTERM arrived so far. */
 int lmsc_session_interrupts(void);
 
-/* Spins until ready(user) is true, Ctrl-C, or --timeout. what: "action", "service", "topic";
- * names: the resolved name(s) searched, for the message. Returns LMSC_EXIT_OK,
- * LMSC_EXIT_NOT_FOUND (after printing the "node not found" message with the domain id and the
- * hints) or LMSC_EXIT_INTERRUPTED. */
+/* What a command waits for on the target node: the name it used (relative, resolved against
+ * the session's namespace and remappings) and the kind of entity that must answer. */
+typedef enum lmsc_target_kind {
+  LMSC_TARGET_ACTION,       /* an action server */
+  LMSC_TARGET_SERVICE,      /* a service server */
+  LMSC_TARGET_PUBLISHER,    /* a publisher of a topic we subscribe to */
+  LMSC_TARGET_SUBSCRIBER,   /* a subscriber of a topic we publish */
+} lmsc_target_kind;
+
+typedef struct lmsc_target {
+  lmsc_target_kind kind;
+  const char *name;         /* as the command names it: "chat_completion" */
+  const char *resolved;     /* after namespace and remapping: "/robot1/chat_completion" */
+} lmsc_target;
+
+/* Spins until ready(user) is true, Ctrl-C, or --timeout. Returns LMSC_EXIT_OK,
+ * LMSC_EXIT_INTERRUPTED, or LMSC_EXIT_NOT_FOUND after printing "node not found" with the name
+ * searched, the domain id, the discovery hints, and the namespaces where something else on the
+ * domain does offer that name (a node started under another namespace). */
 int lmsc_session_wait_for_node(lmsc_session *s, bool (*ready)(void *user), void *user,
-                               const char *what, const char *names);
+                               const lmsc_target *t);
 
 #endif

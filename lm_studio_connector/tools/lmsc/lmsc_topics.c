@@ -38,8 +38,8 @@ int lmsc_cmd_status(lmsc_session *s) {
     lmsc_error("cannot subscribe to lm_studio_status: %s", e.message);
     return LMSC_EXIT_FAILED;
   }
-  int rc = lmsc_session_wait_for_node(s, status_publisher_seen, &r, "publisher of",
-                                      ros_subscription_topic(r.sub));
+  lmsc_target t = {LMSC_TARGET_PUBLISHER, "lm_studio_status", ros_subscription_topic(r.sub)};
+  int rc = lmsc_session_wait_for_node(s, status_publisher_seen, &r, &t);
   if (rc == LMSC_EXIT_OK) {
     /* The node publishes every status_period (2 s by default): give it --timeout more. */
     int64_t deadline = clock_mono_ms() + (int64_t)(s->o->timeout_s * 1000.0);
@@ -102,8 +102,8 @@ int lmsc_cmd_send_image(lmsc_session *s) {
     free(bytes);
     return LMSC_EXIT_FAILED;
   }
-  int rc = lmsc_session_wait_for_node(s, image_subscriber_seen, pub, "subscriber of",
-                                      ros_publisher_topic(pub));
+  lmsc_target t = {LMSC_TARGET_SUBSCRIBER, "image_input/compressed", ros_publisher_topic(pub)};
+  int rc = lmsc_session_wait_for_node(s, image_subscriber_seen, pub, &t);
   if (rc == LMSC_EXIT_OK) {
     int32_t sec;
     uint32_t nsec;
