@@ -33,6 +33,7 @@ typedef struct lmsc_options {
   bool json;               /* one JSON object on stdout instead of text */
   const char *node_ns;     /* --node-ns: the target node's namespace; NULL: "/" or -r __ns:= */
   double timeout_s;        /* --timeout: how long to look for the node (default 5 s) */
+  bool timeout_given;      /* --timeout was on the command line */
   /* chat / complete / embed */
   bool no_stream, no_history;
   const char *image;       /* --image: a local file (sent as a data URI), latest, data:image/... */

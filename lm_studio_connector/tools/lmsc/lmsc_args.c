@@ -30,11 +30,14 @@ static const char *const command_names[LMSC_CMD_COUNT] = {
 static const char *const command_usage[LMSC_CMD_COUNT] = {
     [LMSC_CMD_CHAT] =
         "lmsc chat [options] PROMPT...\n"
-        "  Sends a ChatCompletion goal to <ns>/chat_completion and prints the answer. With streaming\n"
-        "  (the default) text is printed as it arrives; stdout then holds exactly the result text\n"
-        "  and a newline (text missing from the stream is printed at the end). PROMPT \"-\" or\n"
-        "  none reads it from stdin. Ctrl-C cancels the goal on the node (exit 130); a second\n"
-        "  Ctrl-C quits without waiting for the node to confirm.\n"
+        "  Sends a ChatCompletion goal to <ns>/chat_completion and prints the answer: stdout holds\n"
+        "  the result text and a newline. With streaming (the default) text is printed as it\n"
+        "  arrives and what the stream missed at its end is printed when the result comes; if\n"
+        "  the stream does not match the start of the result (feedback lost in the middle, or a\n"
+        "  node whose partial_response is cumulative) a newline and the whole result follow, with\n"
+        "  a warning on stderr (--no-stream and --json are always exact). PROMPT \"-\" or none\n"
+        "  reads it from stdin. Ctrl-C cancels the goal on the node and prints the text so far\n"
+        "  (exit 130); a second Ctrl-C quits without waiting for the node to confirm.\n"
         "    --no-stream          wait for the whole answer (a spinner on a terminal)\n"
         "    --no-history         do not use or extend the node's chat history\n"
         "    --image IMG          attach an image: a local file path (read here, checked, sent as a\n"
@@ -64,7 +67,9 @@ static const char *const command_usage[LMSC_CMD_COUNT] = {
         "  Calls <ns>/reset_chat: the node forgets its chat history.\n",
     [LMSC_CMD_STATUS] =
         "lmsc status\n"
-        "  Waits for the next message on <ns>/lm_studio_status and pretty-prints its JSON.\n",
+        "  Waits for the next message on <ns>/lm_studio_status and pretty-prints its JSON. Once\n"
+        "  the publisher is found, waits up to --timeout for a message, or 12 s without --timeout\n"
+        "  (this node publishes every status_period, the original Python node every 10 s).\n",
     [LMSC_CMD_SEND_IMAGE] =
         "lmsc send-image FILE\n"
         "  Publishes a JPEG or PNG file (type from its content) on <ns>/image_input/compressed as\n"
@@ -235,6 +240,7 @@ static bool apply_option(lmsc_options *o, const opt_spec *s, const char *v) {
       return false;
     }
     o->timeout_s = d;
+    o->timeout_given = true;
     return true;
   case OPT_MAX_TOKENS:
     if (!parse_int(v, 1, INT32_MAX, &n)) {

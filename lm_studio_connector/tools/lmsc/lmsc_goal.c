@@ -95,13 +95,19 @@ static const ros_action_goal_callbacks callbacks = {on_response, on_feedback, NU
 
 static bool server_ready(void *user) { return ros_action_client_is_server_ready(user); }
 
+/* Whether everything the stream printed is the start of text. */
+static bool streamed_prefix_of(const goal_run *r, const char *text) {
+  return r->streamed_whole && r->streamed.len <= strlen(text) &&
+         memcmp(r->streamed.data ? r->streamed.data : "", text, r->streamed.len) == 0;
+}
+
 /* Makes stdout hold exactly text + "\n", given what the stream printed (see the top). */
 static void print_result_text(goal_run *r, const char *text) {
   size_t n = strlen(text);
+  bool prefix = streamed_prefix_of(r, text);
   if (!r->stream_out || r->streamed.len == 0) {
     lmsc_out_text(text, n);
-  } else if (r->streamed_whole && r->streamed.len <= n &&
-             memcmp(r->streamed.data, text, r->streamed.len) == 0) {
+  } else if (prefix) {
     lmsc_out_text(text + r->streamed.len, n - r->streamed.len);
   } else {
     lmsc_out_text("\n", 1);
@@ -176,9 +182,11 @@ static int report(const lmsc_options *o, goal_run *r, const char *what) {
   bool cancelled = r->status == ROS_GOAL_STATUS_CANCELED && r->cancel_wanted;
   if (o->json) {
     if (!lmsc_out_json(result_json(r))) return LMSC_EXIT_FAILED;
-  } else if (ok || cancelled) {
+  } else if (ok || (cancelled && (!r->stream_out || streamed_prefix_of(r, r->response)))) {
     print_result_text(r, r->response);
   } else {
+    /* Also a cancelled goal whose result lacks the text streamed so far (the original node
+     * returns an empty result on cancel): what was printed stays the answer. */
     if (r->stream_out && r->streamed.len) lmsc_out_text("\n", 1);
   }
   if (ok) return LMSC_EXIT_OK;

@@ -12,6 +12,7 @@
 #include "ros/ros_action.h"
 #include "ros/ros_topic.h"
 
+#define STATUS_DEFAULT_WAIT_S 12.0 /* for a message once the publisher is found */
 #define ACK_WAIT_MS 2000 /* how long a reliable subscriber may take to acknowledge the image */
 
 typedef struct status_run {
@@ -41,8 +42,10 @@ int lmsc_cmd_status(lmsc_session *s) {
   lmsc_target t = {LMSC_TARGET_PUBLISHER, "lm_studio_status", ros_subscription_topic(r.sub)};
   int rc = lmsc_session_wait_for_node(s, status_publisher_seen, &r, &t);
   if (rc == LMSC_EXIT_OK) {
-    /* The node publishes every status_period (2 s by default): give it --timeout more. */
-    int64_t deadline = clock_mono_ms() + (int64_t)(s->o->timeout_s * 1000.0);
+    /* This node publishes every status_period (2 s by default), the original every 10 s:
+     * without --timeout, wait long enough for either. */
+    double wait_s = s->o->timeout_given ? s->o->timeout_s : STATUS_DEFAULT_WAIT_S;
+    int64_t deadline = clock_mono_ms() + (int64_t)(wait_s * 1000.0);
     lmsc_spinner_start("waiting for the next status message");
     while (!r.text && lmsc_session_interrupts() == 0 && clock_mono_ms() < deadline)
       lmsc_session_spin(s, 100);
@@ -51,7 +54,7 @@ int lmsc_cmd_status(lmsc_session *s) {
       rc = LMSC_EXIT_INTERRUPTED;
     } else if (!r.text) {
       lmsc_error("%s has a publisher but no message came within %.1f s (is status_period longer?"
-                 " try --timeout)", ros_subscription_topic(r.sub), s->o->timeout_s);
+                 " try --timeout)", ros_subscription_topic(r.sub), wait_s);
       rc = LMSC_EXIT_FAILED;
     }
   }
