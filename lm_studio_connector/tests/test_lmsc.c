@@ -2,6 +2,7 @@
  * emulator and lm_studio_node (tests/lm_node_fixture.h) and spins the node while the real lmsc
  * executable (LMSC_EXE) runs as a child process on the same DDS domain; each case checks the
  * child's stdout, stderr and exit code, and what the node saw. */
+#define _XOPEN_SOURCE 700 /* posix_openpt: a terminal for the child's stderr */
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -105,11 +106,17 @@ typedef struct run_opts {
   /* When stdout first holds trigger_after (> 0) bytes, trigger runs once. */
   size_t trigger_after;
   void (*trigger)(fx *f, pid_t child);
+  bool stderr_tty;          /* stderr is a pseudo-terminal (the spinner's condition) */
 } run_opts;
 
 static void send_sigint(fx *f, pid_t child) {
   (void)f;
   CHECK(kill(child, SIGINT) == 0);
+}
+
+static void send_sigint_twice(fx *f, pid_t child) {
+  (void)f;
+  CHECK(kill(child, SIGINT) == 0 && kill(child, SIGINT) == 0);
 }
 
 static void stop_node(fx *f, pid_t child) {
@@ -159,6 +166,17 @@ static lmsc_run run_lmsc_ex(fx *f, const char *const *args, run_opts o) {
   }
   int out[2], err[2], in[2];
   CHECK(pipe(out) == 0 && pipe(err) == 0 && pipe(in) == 0);
+  if (o.stderr_tty) {
+    /* The terminal's master side takes the place of the stderr pipe's read end. */
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    CHECK(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0);
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    CHECK(slave >= 0);
+    close(err[0]);
+    close(err[1]);
+    err[0] = master;
+    err[1] = slave;
+  }
   pid_t pid = fork();
   CHECK(pid >= 0);
   if (pid == 0) {
@@ -338,6 +356,38 @@ TEST(lmsc_chat_ctrl_c_cancels_the_goal)
   CHECK(strncmp(r.out.data, "w1", 2) == 0);
   CHECK(!strstr(r.out.data, "w200"));
   CHECK(r.out.len > 0 && r.out.data[r.out.len - 1] == '\n');
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_spinner_only_on_a_terminal)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc_ex(&f, ARGS("chat", "--no-stream", "--no-history", "slow [[delay_first_ms=800]]"),
+                           (run_opts){.stderr_tty = true});
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.out.data, "You said: slow\n");
+  CHECK_CONTAINS(r.err.data, "waiting for the answer");
+  CHECK_CONTAINS(r.err.data, "s\r\033[K"); /* elapsed seconds, then erased */
+  run_fini(&r);
+  /* Piped, the same wait shows nothing. */
+  r = run_lmsc(&f, ARGS("chat", "--no-stream", "--no-history", "slow [[delay_first_ms=800]]"));
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.err.data, "");
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_second_ctrl_c_quits_at_once)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc_ex(&f, ARGS("chat", "--no-history", "long [[tokens=200 interval_ms=50]]"),
+                           (run_opts){.trigger_after = 1, .trigger = send_sigint_twice});
+  expect_exit(&r, 130);
+  CHECK_CONTAINS(r.err.data, "quitting without waiting");
+  CHECK(!strstr(r.out.data, "w200"));
   run_fini(&r);
   fx_fini(&f);
 }

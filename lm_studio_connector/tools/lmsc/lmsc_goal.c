@@ -135,6 +135,8 @@ static int wait_goal(lmsc_session *s, goal_run *r) {
     if (now_interrupts != seen) {
       seen = now_interrupts;
       if (seen >= 2) {
+        /* Two quick Ctrl-C may arrive as one wakeup: the node still hears of the cancel. */
+        if (r->accepted && !r->cancel_sent) send_cancel(r);
         lmsc_error("interrupted again: quitting without waiting for the node");
         return LMSC_EXIT_INTERRUPTED;
       }
