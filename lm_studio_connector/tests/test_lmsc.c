@@ -114,9 +114,13 @@ static void send_sigint(fx *f, pid_t child) {
   CHECK(kill(child, SIGINT) == 0);
 }
 
+/* The node does not spin in between (this thread is its loop), so it cannot answer the
+ * cancel: whether lmsc sees the two signals apart or together, only the second can end it. */
 static void send_sigint_twice(fx *f, pid_t child) {
   (void)f;
-  CHECK(kill(child, SIGINT) == 0 && kill(child, SIGINT) == 0);
+  CHECK(kill(child, SIGINT) == 0);
+  clock_sleep_ms(200);
+  CHECK(kill(child, SIGINT) == 0);
 }
 
 static void stop_node(fx *f, pid_t child) {
@@ -235,6 +239,12 @@ static lmsc_run run_lmsc(fx *f, const char *const *args) {
   return run_lmsc_ex(f, args, (run_opts){0});
 }
 
+/* A chat that streams for 10 s; trigger runs once its first text is out. */
+static lmsc_run run_long_chat(fx *f, void (*trigger)(fx *f, pid_t child)) {
+  const char *const args[] = {"chat", "--no-history", "long [[tokens=200 interval_ms=50]]", NULL};
+  return run_lmsc_ex(f, args, (run_opts){.trigger_after = 1, .trigger = trigger});
+}
+
 #define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 static void expect_exit(const lmsc_run *r, int code) {
@@ -343,8 +353,7 @@ TEST(lmsc_chat_ctrl_c_cancels_the_goal)
 {
   fx f;
   fx_init(&f);
-  lmsc_run r = run_lmsc_ex(&f, ARGS("chat", "--no-history", "long [[tokens=200 interval_ms=50]]"),
-                           (run_opts){.trigger_after = 1, .trigger = send_sigint});
+  lmsc_run r = run_long_chat(&f, send_sigint);
   expect_exit(&r, 130);
   CHECK_CONTAINS(r.err.data, "CANCELED");
   /* The node ended the goal CANCELED (its status topic, not lmsc's word for it). */
@@ -383,8 +392,7 @@ TEST(lmsc_second_ctrl_c_quits_at_once)
 {
   fx f;
   fx_init(&f);
-  lmsc_run r = run_lmsc_ex(&f, ARGS("chat", "--no-history", "long [[tokens=200 interval_ms=50]]"),
-                           (run_opts){.trigger_after = 1, .trigger = send_sigint_twice});
+  lmsc_run r = run_long_chat(&f, send_sigint_twice);
   expect_exit(&r, 130);
   CHECK_CONTAINS(r.err.data, "quitting without waiting");
   CHECK(!strstr(r.out.data, "w200"));
@@ -398,8 +406,7 @@ TEST(lmsc_node_leaving_during_a_goal_fails)
 {
   fx f;
   fx_init(&f);
-  lmsc_run r = run_lmsc_ex(&f, ARGS("chat", "--no-history", "long [[tokens=200 interval_ms=50]]"),
-                           (run_opts){.trigger_after = 1, .trigger = stop_node});
+  lmsc_run r = run_long_chat(&f, stop_node);
   expect_exit(&r, 1);
   /* Either the node's last word (the goal aborted as it shut down) or our noticing it left. */
   CHECK_MSG(strstr(r.err.data, "shutting down") || strstr(r.err.data, "the node left"), "%s",
@@ -601,25 +608,25 @@ TEST(lmsc_node_namespace)
   expect_exit(&r, 0);
   CHECK_CONTAINS(r.out.data, CHAT_MODEL);
   run_fini(&r);
-  /* Looked for in "/": not there, and the message says where it is. */
-  r = run_lmsc(&f, ARGS("--timeout", "0.5", "reset"));
+  /* Looked for in "/": not there, and the message says where it is (a --timeout long enough
+   * for discovery to have shown the node's endpoints even on a loaded machine). */
+  r = run_lmsc(&f, ARGS("--timeout", "3", "reset"));
   expect_exit(&r, 3);
   CHECK_CONTAINS(r.err.data, "no service /reset_chat");
+  CHECK_CONTAINS(r.err.data, "in namespace(s) /robot1: use --node-ns");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("--timeout", "3", "send-image", test_fixture("images/gray2.png")));
+  expect_exit(&r, 3);
+  CHECK_CONTAINS(r.err.data, "no subscriber of /image_input/compressed");
   CHECK_CONTAINS(r.err.data, "in namespace(s) /robot1: use --node-ns");
   run_fini(&r);
   r = run_lmsc(&f, ARGS("--timeout", "0.5", "chat", "x"));
   expect_exit(&r, 3);
   CHECK_CONTAINS(r.err.data, "no action server for /chat_completion");
-  CHECK_CONTAINS(r.err.data, "in namespace(s) /robot1: use --node-ns");
-  run_fini(&r);
-  r = run_lmsc(&f, ARGS("--timeout", "0.5", "send-image", test_fixture("images/gray2.png")));
-  expect_exit(&r, 3);
-  CHECK_CONTAINS(r.err.data, "no subscriber of /image_input/compressed");
-  CHECK_CONTAINS(r.err.data, "in namespace(s) /robot1: use --node-ns");
   run_fini(&r);
   r = run_lmsc(&f, ARGS("--timeout", "0.5", "status"));
   expect_exit(&r, 3);
-  CHECK_CONTAINS(r.err.data, "in namespace(s) /robot1: use --node-ns");
+  CHECK_CONTAINS(r.err.data, "no publisher of /lm_studio_status");
   run_fini(&r);
   fx_fini(&f);
 }

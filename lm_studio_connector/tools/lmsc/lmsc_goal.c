@@ -21,12 +21,6 @@
 #define STREAM_MAX (64u << 20)   /* text kept to compare with the result */
 #define CANCEL_WAIT_MS 10000     /* after Ctrl-C, how long the node may take to end the goal */
 #define PRESENCE_CHECK_MS 500    /* how often we check the node is still there */
-/* Discovery is two-sided: our feedback reader has matched the node's writer when the server
- * counts as ready, but the node's writer may not have matched our reader yet, and feedback
- * written before that is lost for us (volatile QoS; `ros2 action send_goal` has the same
- * race). Nothing on our side can observe the other side's match, so a streaming goal waits
- * this long after discovery; on loopback SEDP settles within a few milliseconds. */
-#define FEEDBACK_SETTLE_MS 150
 
 typedef lm_studio_interfaces_action_dds__ChatCompletion_Goal_ chat_goal;
 typedef lm_studio_interfaces_action_dds__TextCompletion_Goal_ text_goal;
@@ -217,11 +211,8 @@ static int run_goal(lmsc_session *s, const ros_action_type *type, const char *ac
   }
   lmsc_target t = {LMSC_TARGET_ACTION, action, ros_action_client_name(r.client)};
   int rc = lmsc_session_wait_for_node(s, server_ready, r.client, &t);
-  if (rc == LMSC_EXIT_OK && r.stream_out) {
-    int64_t settle_end = clock_mono_ms() + FEEDBACK_SETTLE_MS;
-    while (clock_mono_ms() < settle_end && lmsc_session_interrupts() == 0) lmsc_session_spin(s, 20);
-    if (lmsc_session_interrupts() > 0) rc = LMSC_EXIT_INTERRUPTED;
-  }
+  /* Feedback the node writes before its writer matched our reader is lost to us. */
+  if (rc == LMSC_EXIT_OK && r.stream_out) rc = lmsc_session_settle(s);
   if (rc == LMSC_EXIT_OK) {
     if (ros_action_client_send_goal(r.client, goal, &callbacks, &r, &r.id, &e) != ROS_OK) {
       lmsc_error("cannot send the goal: %s", e.message);

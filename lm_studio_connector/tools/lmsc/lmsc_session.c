@@ -95,6 +95,16 @@ void lmsc_session_spin(lmsc_session *s, int max_ms) {
   lmsc_spinner_tick();
 }
 
+int lmsc_session_settle(lmsc_session *s) {
+  int64_t end = clock_mono_ms() + LMSC_SETTLE_MS;
+  int seen = lmsc_session_interrupts();
+  while (clock_mono_ms() < end) {
+    if (lmsc_session_interrupts() != seen) return LMSC_EXIT_INTERRUPTED;
+    lmsc_session_spin(s, 20);
+  }
+  return LMSC_EXIT_OK;
+}
+
 /* How each kind shows on DDS (ROS2_WIRE.md): which builtin topic lists it, and the DDS topic
  * name around "<ns>/<name>". */
 typedef struct target_shape {

@@ -55,4 +55,13 @@ typedef struct lmsc_target {
 int lmsc_session_wait_for_node(lmsc_session *s, bool (*ready)(void *user), void *user,
                                const lmsc_target *t);
 
+/* Discovery is two-sided: when our endpoint has matched the node's, the node's may not have
+ * matched ours yet, and what it writes to us (feedback), or what we write to a best-effort
+ * reader of it (an image), before that is lost (volatile QoS; `ros2 action send_goal` has
+ * the same race). Nothing on our side can observe the other side's match, so commands that
+ * would lose data that way wait LMSC_SETTLE_MS after discovery; on loopback SEDP settles
+ * within milliseconds. Returns LMSC_EXIT_OK, or LMSC_EXIT_INTERRUPTED on Ctrl-C. */
+#define LMSC_SETTLE_MS 150
+int lmsc_session_settle(lmsc_session *s);
+
 #endif

@@ -107,6 +107,8 @@ int lmsc_cmd_send_image(lmsc_session *s) {
   }
   lmsc_target t = {LMSC_TARGET_SUBSCRIBER, "image_input/compressed", ros_publisher_topic(pub)};
   int rc = lmsc_session_wait_for_node(s, image_subscriber_seen, pub, &t);
+  /* The node's subscription is best-effort: nothing would resend an image it dropped. */
+  if (rc == LMSC_EXIT_OK) rc = lmsc_session_settle(s);
   if (rc == LMSC_EXIT_OK) {
     int32_t sec;
     uint32_t nsec;
