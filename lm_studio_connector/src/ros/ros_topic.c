@@ -86,6 +86,10 @@ int ros_publisher_subscription_count(ros_publisher *p) {
 
 const char *ros_publisher_topic(const ros_publisher *p) { return p ? p->topic : NULL; }
 
+bool ros_publisher_wait_for_acks(ros_publisher *p, int64_t timeout_ns) {
+  return p && dds_wait_for_acks(p->writer, timeout_ns) == DDS_RETCODE_OK;
+}
+
 static void fill_info(ros_subscription *s, const dds_sample_info_t *si, ros_message_info *mi) {
   (void)s;
   mi->source_timestamp_ns = si->source_timestamp;

@@ -30,6 +30,10 @@ ros_status ros_publisher_publish(ros_publisher *p, const void *msg, ros_error *e
 /* Number of subscriptions currently matched. */
 int ros_publisher_subscription_count(ros_publisher *p);
 const char *ros_publisher_topic(const ros_publisher *p); /* resolved ROS name */
+/* Blocks up to timeout_ns until every reliable subscription acknowledged what was published
+ * (best-effort ones need nothing), e.g. before a short-lived publisher exits. True when all
+ * did. Loop thread; blocks without running callbacks. */
+bool ros_publisher_wait_for_acks(ros_publisher *p, int64_t timeout_ns);
 
 ros_status ros_subscription_create(ros_node *n, const char *topic, const char *type,
                                    const ros_qos *qos, ros_message_fn fn, void *user,

@@ -1,0 +1,632 @@
+/* test_lmsc.c: the lmsc command-line client end to end: this process runs the LM Studio
+ * emulator and lm_studio_node (tests/lm_node_fixture.h) and spins the node while the real lmsc
+ * executable (LMSC_EXE) runs as a child process on the same DDS domain; each case checks the
+ * child's stdout, stderr and exit code, and what the node saw. */
+#define _XOPEN_SOURCE 700 /* posix_openpt: a terminal for the child's stderr */
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/dynbuf.h"
+#include "lm_node_fixture.h"
+#include "lms_emulator.h"
+#include "nodes/lm_node.h"
+#include "ros/ros_action.h"
+#include "ros/ros_topic.h"
+#include "testing.h"
+
+#define CHAT_MODEL "llama-3.2-1b-instruct"
+#define VISION_MODEL "qwen2-vl-2b-instruct"
+#define CHILD_LIMIT_MS 60000
+#define OUT_MAX (4u << 20)
+
+typedef struct fx {
+  lms_emu *emu;
+  ros_args args;
+  lm_node *node;          /* NULL: no node in the domain */
+  ros_node *cli;
+  ros_subscription *goal_status, *responses;
+  int n_canceled, n_succeeded;
+  char last_response[8192]; /* the "text" of the node's last /lm_text_response */
+} fx;
+
+static void on_goal_status(void *user, const void *msg, const ros_message_info *info) {
+  (void)info;
+  fx *f = user;
+  const action_msgs_msg_dds__GoalStatusArray_ *a = msg;
+  for (uint32_t i = 0; i < a->status_list._length; i++) {
+    int st = a->status_list._buffer[i].status;
+    if (st == ROS_GOAL_STATUS_CANCELED) f->n_canceled++;
+    if (st == ROS_GOAL_STATUS_SUCCEEDED) f->n_succeeded++;
+  }
+}
+
+static void on_response_msg(void *user, const void *msg, const ros_message_info *info) {
+  (void)info;
+  fx *f = user;
+  json_t *j = json_loads(((const std_msgs_msg_dds__String_ *)msg)->data, 0, NULL);
+  const char *t = json_string_value(json_object_get(j, "text"));
+  snprintf(f->last_response, sizeof f->last_response, "%s", t ? t : "");
+  json_decref(j);
+}
+
+/* url NULL: the emulator's. ns: the node's namespace (NULL = "/"). */
+static void fx_init_ex(fx *f, const char *url, const char *ns) {
+  memset(f, 0, sizeof *f);
+  f->emu = lms_emu_start(NULL);
+  CHECK(f->emu);
+  char url_arg[128], dirs_arg[600];
+  if (url)
+    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=%s", url);
+  else
+    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(f->emu));
+  snprintf(dirs_arg, sizeof dirs_arg, "image_allowed_dirs:=[%s]", test_fixture("images"));
+  const char *params[] = {url_arg, "model_name:=" CHAT_MODEL, "status_period:=0.2", dirs_arg,
+                          NULL};
+  lm_test_node_start(ns, params, NULL, "lmsc_test_watch", &f->args, &f->node, &f->cli);
+  ros_error e;
+  char topic[256];
+  snprintf(topic, sizeof topic, "%s/chat_completion/_action/status", ns ? ns : "");
+  CHECK(ros_subscription_create(f->cli, topic, "action_msgs/msg/GoalStatusArray",
+                                &ros_qos_action_status, on_goal_status, f, &f->goal_status,
+                                &e) == ROS_OK);
+  snprintf(topic, sizeof topic, "%s/lm_text_response", ns ? ns : "");
+  CHECK(ros_subscription_create(f->cli, topic, "std_msgs/msg/String", NULL, on_response_msg, f,
+                                &f->responses, &e) == ROS_OK);
+}
+
+static void fx_init(fx *f) { fx_init_ex(f, NULL, NULL); }
+
+static void fx_fini(fx *f) {
+  if (f->node) {
+    ros_subscription_destroy(f->goal_status);
+    ros_subscription_destroy(f->responses);
+    lm_test_node_stop(&f->args, f->node, f->cli);
+  }
+  lms_emu_stop(f->emu);
+}
+
+static void spin_for(fx *f, int ms) {
+  int64_t end = clock_mono_ms() + ms;
+  while (clock_mono_ms() < end) lm_node_spin_once(f->node, 10);
+}
+
+/* ---- running lmsc ---- */
+
+typedef struct run_opts {
+  const char *stdin_text;   /* NULL: nothing (stdin is an empty pipe) */
+  /* When stdout first holds trigger_after (> 0) bytes, trigger runs once. */
+  size_t trigger_after;
+  void (*trigger)(fx *f, pid_t child);
+  bool stderr_tty;          /* stderr is a pseudo-terminal (the spinner's condition) */
+} run_opts;
+
+static void send_sigint(fx *f, pid_t child) {
+  (void)f;
+  CHECK(kill(child, SIGINT) == 0);
+}
+
+/* The node does not spin in between (this thread is its loop), so it cannot answer the
+ * cancel: whether lmsc sees the two signals apart or together, only the second can end it. */
+static void send_sigint_twice(fx *f, pid_t child) {
+  (void)f;
+  CHECK(kill(child, SIGINT) == 0);
+  clock_sleep_ms(200);
+  CHECK(kill(child, SIGINT) == 0);
+}
+
+static void stop_node(fx *f, pid_t child) {
+  (void)child;
+  ros_subscription_destroy(f->goal_status);
+  ros_subscription_destroy(f->responses);
+  lm_test_node_stop(&f->args, f->node, f->cli);
+  f->node = NULL;
+}
+
+typedef struct lmsc_run {
+  int exit_code;            /* 128 + signal when killed by one */
+  dynbuf out, err;
+} lmsc_run;
+
+static void run_fini(lmsc_run *r) {
+  dynbuf_free(&r->out);
+  dynbuf_free(&r->err);
+}
+
+static void drain(int *fd, dynbuf *b) {
+  if (*fd < 0) return;
+  char buf[4096];
+  for (;;) {
+    ssize_t n = read(*fd, buf, sizeof buf);
+    if (n > 0) {
+      CHECK(dynbuf_append(b, buf, (size_t)n));
+      continue;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    close(*fd);
+    *fd = -1;
+    return;
+  }
+}
+
+/* Runs lmsc with args (NULL-terminated, without argv[0]) while spinning the node. */
+static lmsc_run run_lmsc_ex(fx *f, const char *const *args, run_opts o) {
+  lmsc_run r = {0};
+  dynbuf_init(&r.out, OUT_MAX);
+  dynbuf_init(&r.err, OUT_MAX);
+  const char *argv[32] = {"lmsc"};
+  int argc = 1;
+  for (int i = 0; args[i]; i++) {
+    CHECK(argc < 31);
+    argv[argc++] = args[i];
+  }
+  int out[2], err[2], in[2];
+  CHECK(pipe(out) == 0 && pipe(err) == 0 && pipe(in) == 0);
+  if (o.stderr_tty) {
+    /* The terminal's master side takes the place of the stderr pipe's read end. */
+    int master = posix_openpt(O_RDWR | O_NOCTTY);
+    CHECK(master >= 0 && grantpt(master) == 0 && unlockpt(master) == 0);
+    int slave = open(ptsname(master), O_RDWR | O_NOCTTY);
+    CHECK(slave >= 0);
+    close(err[0]);
+    close(err[1]);
+    err[0] = master;
+    err[1] = slave;
+  }
+  pid_t pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0) {
+    dup2(in[0], 0);
+    dup2(out[1], 1);
+    dup2(err[1], 2);
+    for (int i = 0; i < 2; i++) close(in[i]), close(out[i]), close(err[i]);
+    execv(LMSC_EXE, (char *const *)argv);
+    _exit(127);
+  }
+  close(in[0]);
+  close(out[1]);
+  close(err[1]);
+  if (o.stdin_text) CHECK(write(in[1], o.stdin_text, strlen(o.stdin_text)) == (ssize_t)strlen(o.stdin_text));
+  close(in[1]);
+  fcntl(out[0], F_SETFL, O_NONBLOCK);
+  fcntl(err[0], F_SETFL, O_NONBLOCK);
+  int status = 0;
+  bool exited = false, triggered = false;
+  int64_t end = clock_mono_ms() + CHILD_LIMIT_MS;
+  while (!exited && clock_mono_ms() < end) {
+    if (f && f->node) {
+      lm_node_spin_once(f->node, 5);
+    } else {
+      struct pollfd p[2] = {{.fd = out[0], .events = POLLIN}, {.fd = err[0], .events = POLLIN}};
+      poll(p, 2, 5);
+    }
+    drain(&out[0], &r.out);
+    drain(&err[0], &r.err);
+    if (o.trigger_after && !triggered && r.out.len >= o.trigger_after) {
+      o.trigger(f, pid);
+      triggered = true;
+    }
+    exited = waitpid(pid, &status, WNOHANG) == pid;
+  }
+  if (!exited) {
+    kill(pid, SIGKILL);
+    waitpid(pid, &status, 0);
+    CHECK_MSG(false, "lmsc did not finish within %d ms; stderr: %s", CHILD_LIMIT_MS,
+              r.err.data ? r.err.data : "");
+  }
+  /* What the child wrote last is still in the pipes. */
+  while (out[0] >= 0 || err[0] >= 0) {
+    struct pollfd p[2] = {{.fd = out[0], .events = POLLIN}, {.fd = err[0], .events = POLLIN}};
+    poll(p, 2, 100);
+    drain(&out[0], &r.out);
+    drain(&err[0], &r.err);
+  }
+  if (!r.out.data) CHECK(dynbuf_append_str(&r.out, ""));
+  if (!r.err.data) CHECK(dynbuf_append_str(&r.err, ""));
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return r;
+}
+
+static lmsc_run run_lmsc(fx *f, const char *const *args) {
+  return run_lmsc_ex(f, args, (run_opts){0});
+}
+
+/* A chat that streams for 10 s; trigger runs once its first text is out. */
+static lmsc_run run_long_chat(fx *f, void (*trigger)(fx *f, pid_t child)) {
+  const char *const args[] = {"chat", "--no-history", "long [[tokens=200 interval_ms=50]]", NULL};
+  return run_lmsc_ex(f, args, (run_opts){.trigger_after = 1, .trigger = trigger});
+}
+
+#define ARGS(...) ((const char *const[]){__VA_ARGS__, NULL})
+
+static void expect_exit(const lmsc_run *r, int code) {
+  CHECK_MSG(r->exit_code == code, "exit %d (want %d)\nstdout: %s\nstderr: %s", r->exit_code, code,
+            r->out.data, r->err.data);
+}
+
+static json_t *parse_json(const lmsc_run *r) {
+  json_error_t je;
+  json_t *j = json_loads(r->out.data, 0, &je);
+  CHECK_MSG(j && json_is_object(j), "stdout is not one JSON object (%s): %s", je.text, r->out.data);
+  return j;
+}
+
+/* ---- chat and complete ---- */
+
+TEST(lmsc_chat_streamed_output_equals_result)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc(&f, ARGS("chat", "--no-history", "tell me [[tokens=40 interval_ms=5 delay_first_ms=300]]"));
+  expect_exit(&r, 0);
+  spin_for(&f, 300); /* the node's /lm_text_response of that goal */
+  CHECK(f.last_response[0]);
+  char want[8300];
+  snprintf(want, sizeof want, "%s\n", f.last_response);
+  CHECK_EQ_STR(r.out.data, want);
+  CHECK_CONTAINS(r.out.data, "w40");
+  CHECK_EQ_STR(r.err.data, ""); /* no spinner or noise when stderr is not a terminal */
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_chat_no_stream_json_and_stdin)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc(&f, ARGS("chat", "--no-stream", "--no-history", "hello", "robot", "arm"));
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.out.data, "You said: hello robot arm\n");
+  run_fini(&r);
+
+  r = run_lmsc(&f, ARGS("--json", "chat", "--no-history", "json please"));
+  expect_exit(&r, 0);
+  json_t *j = parse_json(&r);
+  CHECK_EQ_STR(json_string_value(json_object_get(j, "response")), "You said: json please");
+  CHECK(json_is_true(json_object_get(j, "success")));
+  CHECK_EQ_STR(json_string_value(json_object_get(j, "status")), "SUCCEEDED");
+  CHECK_EQ_INT(strlen(json_string_value(json_object_get(j, "goal_id"))), 32);
+  json_decref(j);
+  run_fini(&r);
+
+  r = run_lmsc_ex(&f, ARGS("chat", "--no-history", "-"), (run_opts){.stdin_text = "from stdin\n"});
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.out.data, "You said: from stdin\n");
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_chat_history_and_reset)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc(&f, ARGS("chat", "remember me"));
+  expect_exit(&r, 0);
+  run_fini(&r);
+  CHECK_EQ_INT(lm_node_history_messages(f.node), 2);
+  r = run_lmsc(&f, ARGS("chat", "--no-history", "forget me"));
+  expect_exit(&r, 0);
+  run_fini(&r);
+  CHECK_EQ_INT(lm_node_history_messages(f.node), 2);
+  r = run_lmsc(&f, ARGS("reset"));
+  expect_exit(&r, 0);
+  CHECK_CONTAINS(r.out.data, "clear");
+  run_fini(&r);
+  CHECK_EQ_INT(lm_node_history_messages(f.node), 0);
+  r = run_lmsc(&f, ARGS("reset", "--json"));
+  expect_exit(&r, 0);
+  json_t *j = parse_json(&r);
+  CHECK(json_is_true(json_object_get(j, "success")));
+  CHECK(json_is_string(json_object_get(j, "message")));
+  json_decref(j);
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_complete_streams_and_blocks)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc(&f, ARGS("complete", "The robot"));
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.out.data, "The robot ...continued\n");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("complete", "--no-stream", "--max-tokens", "2", "--json", "a b c d"));
+  expect_exit(&r, 0);
+  json_t *j = parse_json(&r);
+  CHECK(json_is_true(json_object_get(j, "success")));
+  CHECK(json_is_string(json_object_get(j, "response")));
+  json_decref(j);
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_chat_ctrl_c_cancels_the_goal)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_long_chat(&f, send_sigint);
+  expect_exit(&r, 130);
+  CHECK_CONTAINS(r.err.data, "CANCELED");
+  /* The node ended the goal CANCELED (its status topic, not lmsc's word for it). */
+  int64_t end = clock_mono_ms() + 5000;
+  while (f.n_canceled == 0 && clock_mono_ms() < end) lm_node_spin_once(f.node, 10);
+  CHECK(f.n_canceled > 0);
+  CHECK_EQ_INT(lm_node_active_goals(f.node), 0);
+  /* What was printed is the start of the answer, cut short, on a line of its own. */
+  CHECK(strncmp(r.out.data, "w1", 2) == 0);
+  CHECK(!strstr(r.out.data, "w200"));
+  CHECK(r.out.len > 0 && r.out.data[r.out.len - 1] == '\n');
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_spinner_only_on_a_terminal)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc_ex(&f, ARGS("chat", "--no-stream", "--no-history", "slow [[delay_first_ms=800]]"),
+                           (run_opts){.stderr_tty = true});
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.out.data, "You said: slow\n");
+  CHECK_CONTAINS(r.err.data, "waiting for the answer");
+  CHECK_CONTAINS(r.err.data, "s\r\033[K"); /* elapsed seconds, then erased */
+  run_fini(&r);
+  /* Piped, the same wait shows nothing. */
+  r = run_lmsc(&f, ARGS("chat", "--no-stream", "--no-history", "slow [[delay_first_ms=800]]"));
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.err.data, "");
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_second_ctrl_c_quits_at_once)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_long_chat(&f, send_sigint_twice);
+  expect_exit(&r, 130);
+  CHECK_CONTAINS(r.err.data, "quitting without waiting");
+  CHECK(!strstr(r.out.data, "w200"));
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+/* ---- failures ---- */
+
+TEST(lmsc_node_leaving_during_a_goal_fails)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_long_chat(&f, stop_node);
+  expect_exit(&r, 1);
+  /* Either the node's last word (the goal aborted as it shut down) or our noticing it left. */
+  CHECK_MSG(strstr(r.err.data, "shutting down") || strstr(r.err.data, "the node left"), "%s",
+            r.err.data);
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_server_down_fails_with_the_nodes_message)
+{
+  fx f;
+  fx_init_ex(&f, "http://127.0.0.1:1", NULL);
+  lmsc_run r = run_lmsc(&f, ARGS("chat", "anyone there?"));
+  expect_exit(&r, 1);
+  CHECK_EQ_STR(r.out.data, "");
+  CHECK_CONTAINS(r.err.data, "chat failed (goal ABORTED)");
+  CHECK_CONTAINS(r.err.data, "127.0.0.1:1");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("models"));
+  expect_exit(&r, 1);
+  CHECK_CONTAINS(r.err.data, "list_models failed: ");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("embed", "--json", "text"));
+  expect_exit(&r, 1);
+  json_t *j = parse_json(&r);
+  CHECK(json_is_false(json_object_get(j, "success")));
+  CHECK(strlen(json_string_value(json_object_get(j, "error_message"))) > 0);
+  json_decref(j);
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_node_not_found_exits_3)
+{
+  /* Nothing in this test's domain: no node. */
+  lmsc_run r = run_lmsc(NULL, ARGS("--timeout", "0.5", "models"));
+  expect_exit(&r, 3);
+  CHECK_CONTAINS(r.err.data, "node not found");
+  CHECK_CONTAINS(r.err.data, "/list_models");
+  CHECK_CONTAINS(r.err.data, "ROS_DOMAIN_ID");
+  CHECK_CONTAINS(r.err.data, "RMW_IMPLEMENTATION=rmw_cyclonedds_cpp");
+  CHECK_EQ_STR(r.out.data, "");
+  run_fini(&r);
+  r = run_lmsc(NULL, ARGS("chat", "--timeout=0.3", "--node-ns", "/robot9", "hi"));
+  expect_exit(&r, 3);
+  CHECK_CONTAINS(r.err.data, "/robot9/chat_completion");
+  run_fini(&r);
+}
+
+TEST(lmsc_usage_errors_exit_2)
+{
+  const char *const *bad[] = {
+      ARGS("bogus"), ARGS("chat", "--frobnicate", "x"), ARGS("models", "--image", "x"),
+      ARGS("chat", "--temperature", "3", "x"), ARGS("chat", "--max-tokens", "-1", "x"),
+      ARGS("set-model"), ARGS("models", "extra"), ARGS("--timeout"), (const char *const[]){NULL},
+      ARGS("chat", "x", "--ros-args", "--no-such-ros-flag"), ARGS("chat"),
+      ARGS("chat", "--image", "a", "--node-image", "b", "x"),
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    lmsc_run r = run_lmsc(NULL, bad[i]); /* stdin is empty: "chat" alone has no prompt either */
+    expect_exit(&r, 2);
+    CHECK_CONTAINS(r.err.data, "lmsc: ");
+    CHECK_EQ_STR(r.out.data, "");
+    run_fini(&r);
+  }
+  lmsc_run r = run_lmsc(NULL, ARGS("--help"));
+  expect_exit(&r, 0);
+  CHECK_CONTAINS(r.out.data, "EXIT STATUS");
+  CHECK_CONTAINS(r.out.data, "send-image");
+  run_fini(&r);
+  r = run_lmsc(NULL, ARGS("embed", "--help"));
+  expect_exit(&r, 0);
+  CHECK_CONTAINS(r.out.data, "usage: lmsc embed");
+  run_fini(&r);
+}
+
+/* ---- services ---- */
+
+TEST(lmsc_models_and_embed)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc(&f, ARGS("models"));
+  expect_exit(&r, 0);
+  CHECK_CONTAINS(r.out.data, CHAT_MODEL "\n");
+  CHECK_CONTAINS(r.out.data, VISION_MODEL "\n");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("models", "--json"));
+  expect_exit(&r, 0);
+  json_t *j = parse_json(&r);
+  CHECK(json_is_true(json_object_get(j, "success")));
+  CHECK_EQ_INT(json_array_size(json_object_get(j, "models")),
+               json_integer_value(json_object_get(j, "count")));
+  CHECK(json_array_size(json_object_get(j, "models")) >= 2);
+  json_decref(j);
+  run_fini(&r);
+
+  r = run_lmsc(&f, ARGS("embed", "hello world"));
+  expect_exit(&r, 0);
+  json_t *v = json_loads(r.out.data, 0, NULL);
+  CHECK_MSG(json_is_array(v), "not a JSON array: %.200s", r.out.data);
+  CHECK_EQ_INT(json_array_size(v), 768);
+  json_decref(v);
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("embed", "--json", "hello world"));
+  expect_exit(&r, 0);
+  j = parse_json(&r);
+  CHECK_EQ_INT(json_integer_value(json_object_get(j, "dimensions")), 768);
+  CHECK_EQ_INT(json_array_size(json_object_get(j, "embeddings")), 768);
+  json_decref(j);
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_set_model_known_and_unknown)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc(&f, ARGS("set-model", "no-such-model"));
+  expect_exit(&r, 1);
+  CHECK_CONTAINS(r.err.data, "set_model failed: ");
+  CHECK_CONTAINS(r.err.data, "no-such-model");
+  CHECK_EQ_STR(r.out.data, "");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("set-model", VISION_MODEL));
+  expect_exit(&r, 0);
+  CHECK_CONTAINS(r.out.data, VISION_MODEL);
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("status", "--json"));
+  expect_exit(&r, 0);
+  json_t *j = parse_json(&r);
+  CHECK_EQ_STR(json_string_value(json_object_get(j, "model")), VISION_MODEL);
+  json_decref(j);
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+/* ---- topics ---- */
+
+TEST(lmsc_status_pretty_prints)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc(&f, ARGS("status"));
+  expect_exit(&r, 0);
+  CHECK_CONTAINS(r.out.data, "{\n  \"");
+  json_t *j = json_loads(r.out.data, 0, NULL);
+  CHECK(j);
+  CHECK_EQ_STR(json_string_value(json_object_get(j, "model")), CHAT_MODEL);
+  CHECK(json_is_boolean(json_object_get(j, "connected")));
+  json_decref(j);
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_images_send_latest_and_file)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc(&f, ARGS("send-image", "--json", test_fixture("images/progressive.jpg")));
+  expect_exit(&r, 0);
+  json_t *j = parse_json(&r);
+  CHECK_EQ_STR(json_string_value(json_object_get(j, "format")), "jpeg");
+  CHECK_EQ_STR(json_string_value(json_object_get(j, "topic")), "/image_input/compressed");
+  json_decref(j);
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("chat", "--no-history", "--model", VISION_MODEL, "--image", "latest", "what is it"));
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.out.data, "You said: what is it [images: 1]\n");
+  run_fini(&r);
+  /* A local file goes as a data URI; --node-image lets the node read it (allowed dir). */
+  r = run_lmsc(&f, ARGS("chat", "--no-history", "--model", VISION_MODEL, "--image",
+                        test_fixture("images/gray2.png"), "and this"));
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.out.data, "You said: and this [images: 1]\n");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("chat", "--no-history", "--model", VISION_MODEL, "--node-image",
+                        test_fixture("images/gray2.png"), "node reads"));
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.out.data, "You said: node reads [images: 1]\n");
+  run_fini(&r);
+  /* Not an image: refused before anything is sent. */
+  r = run_lmsc(&f, ARGS("send-image", test_fixture("images/README.txt")));
+  expect_exit(&r, 1);
+  CHECK_CONTAINS(r.err.data, "not a JPEG, PNG");
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+TEST(lmsc_node_namespace)
+{
+  fx f;
+  fx_init_ex(&f, NULL, "/robot1");
+  lmsc_run r = run_lmsc(&f, ARGS("--node-ns", "/robot1", "chat", "--no-history", "ns hello"));
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.out.data, "You said: ns hello\n");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("models", "--ros-args", "-r", "__ns:=/robot1"));
+  expect_exit(&r, 0);
+  CHECK_CONTAINS(r.out.data, CHAT_MODEL);
+  run_fini(&r);
+  /* Looked for in "/": not there, and the message says where it is (a --timeout long enough
+   * for discovery to have shown the node's endpoints even on a loaded machine). */
+  r = run_lmsc(&f, ARGS("--timeout", "3", "reset"));
+  expect_exit(&r, 3);
+  CHECK_CONTAINS(r.err.data, "no service /reset_chat");
+  CHECK_CONTAINS(r.err.data, "in namespace(s) /robot1: use --node-ns");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("--timeout", "3", "send-image", test_fixture("images/gray2.png")));
+  expect_exit(&r, 3);
+  CHECK_CONTAINS(r.err.data, "no subscriber of /image_input/compressed");
+  CHECK_CONTAINS(r.err.data, "in namespace(s) /robot1: use --node-ns");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("--timeout", "0.5", "chat", "x"));
+  expect_exit(&r, 3);
+  CHECK_CONTAINS(r.err.data, "no action server for /chat_completion");
+  run_fini(&r);
+  r = run_lmsc(&f, ARGS("--timeout", "0.5", "status"));
+  expect_exit(&r, 3);
+  CHECK_CONTAINS(r.err.data, "no publisher of /lm_studio_status");
+  run_fini(&r);
+  fx_fini(&f);
+}
