@@ -10,6 +10,13 @@
 
 void lm_test_node_start(const char *ns, const char *const *params, const char *const *extra,
                         const char *client, ros_args *args, lm_node **node, ros_node **cli) {
+  lm_node_options o = {.ns = ns};
+  lm_test_node_start_opts(&o, params, extra, client, args, node, cli);
+}
+
+void lm_test_node_start_opts(const lm_node_options *base, const char *const *params,
+                             const char *const *extra, const char *client, ros_args *args,
+                             lm_node **node, ros_node **cli) {
   const char *argv[2 + 2 * MAX_PARAMS] = {"test_lm_node", "--ros-args"};
   int argc = 2;
   const char *const *lists[2] = {params, extra};
@@ -23,7 +30,8 @@ void lm_test_node_start(const char *ns, const char *const *params, const char *c
   ros_args_error ae;
   CHECK_MSG(ros_args_parse(args, argc, argv, &ae) == ROS_ARGS_OK, "%s", ae.message);
   char err[LM_NODE_ERROR_MAX];
-  lm_node_options o = {.args = args, .ns = ns};
+  lm_node_options o = *base;
+  o.args = args;
   *node = lm_node_create(&o, err, sizeof err);
   CHECK_MSG(*node, "%s", err);
   ros_error e;

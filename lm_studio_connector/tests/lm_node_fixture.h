@@ -15,6 +15,10 @@
  * test case on any error. */
 void lm_test_node_start(const char *ns, const char *const *params, const char *const *extra,
                         const char *client, ros_args *args, lm_node **node, ros_node **cli);
+/* The same with the front-end and queue limit of base (its args and ns are set here). */
+void lm_test_node_start_opts(const lm_node_options *base, const char *const *params,
+                             const char *const *extra, const char *client, ros_args *args,
+                             lm_node **node, ros_node **cli);
 /* Destroys the client node (its entities must be gone already), the node and args. */
 void lm_test_node_stop(ros_args *args, lm_node *node, ros_node *cli);
 
