@@ -24,7 +24,8 @@
  * stream_chunks, the number of deltas, and its text equals their concatenation.
  *
  * Ordering (requests can arrive faster than the server answers): one FIFO of waiting requests,
- * started strictly in arrival order, each as soon as what it depends on allows: chat_input and
+ * started strictly in arrival order (the order the node takes messages; DDS gives messages on
+ * two topics no order between them), each as soon as what it depends on allows: chat_input and
  * reset_chat wait for the chat turn in flight (they share the history, so turns run one at a
  * time and answer in order); completion, chat_with_image and embeddings run up to
  * LM_TOPICS_MAX_PARALLEL at once; set_model waits for nothing but holds back later requests
