@@ -135,11 +135,7 @@ static void on_done(void *user, uint64_t id, llm_result *r) {
   lm_node *n = g->n;
   lm_status_note(n, r);
   if (r->error.code == LLM_OK) {
-    if (g->chat && g->use_history) {
-      lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
-      if (!lm_history_add(&n->history, g->prompt, r->text))
-        ROS_WARN(n->node, "out of memory: exchange not kept in history");
-    }
+    if (g->chat && g->use_history) lm_keep_exchange(n, g->prompt, r->text);
     if (g->stream) flush_stream_feedback(g); /* rate-limited tail: feedback adds up to the text */
     lm_response_publish(n, r->text, g->chat ? "chat_action" : "text_action",
                         r->model ? r->model : g->model);

@@ -233,6 +233,12 @@ llm_request_opts lm_request_opts(const char *model, int max_tokens, double tempe
   return o;
 }
 
+void lm_keep_exchange(lm_node *n, const char *prompt, const char *answer) {
+  lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
+  if (!lm_history_add(&n->history, prompt, answer))
+    ROS_WARN(n->node, "out of memory: exchange not kept in history");
+}
+
 uint64_t lm_start_chat(lm_node *n, const llm_request_opts *o, const char *prompt,
                        bool use_history, const char *image, const llm_callbacks *cb, void *user,
                        llm_error *e) {

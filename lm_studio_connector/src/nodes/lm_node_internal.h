@@ -116,6 +116,8 @@ void lm_describe_failure(lm_node *n, const llm_error *err, const char *model, ch
  * never cut). model must outlive the options. */
 llm_request_opts lm_request_opts(const char *model, int max_tokens, double temperature,
                                  long timeout_s, bool stream);
+/* Adds a successful exchange to the history (trimmed to max_history_length). */
+void lm_keep_exchange(lm_node *n, const char *prompt, const char *answer);
 /* Starts a chat: [system_prompt parameter] + (use_history: the history) + prompt with image
  * (a data URI, or NULL). Returns the request id, or 0 with e saying why. */
 uint64_t lm_start_chat(lm_node *n, const llm_request_opts *o, const char *prompt,

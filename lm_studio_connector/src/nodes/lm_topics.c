@@ -209,11 +209,7 @@ static void on_done(void *user, uint64_t id, llm_result *res) {
   } else if (r->kind == REQ_EMBED) {
     done_embed(r, res);
   } else {
-    if (r->kind == REQ_CHAT) {
-      lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
-      if (!lm_history_add(&n->history, r->input, res->text))
-        ROS_WARN(n->node, "out of memory: exchange not kept in history");
-    }
+    if (r->kind == REQ_CHAT) lm_keep_exchange(n, r->input, res->text);
     publish_text(r, res->text, kinds[r->kind].type, model);
   }
   finish(r);
