@@ -430,6 +430,39 @@ TEST(lm_topics_chat_with_image_needs_an_image_then_sends_it)
   fx_fini(&f);
 }
 
+TEST(lm_topics_chat_with_image_uses_a_compressed_image)
+{
+  fx f;
+  fx_init(&f);
+  ros_publisher *comp;
+  ros_error e;
+  CHECK(ros_publisher_create(f.cli, "/image_input/compressed", "sensor_msgs/msg/CompressedImage",
+                             &ros_qos_sensor_data, &comp, &e) == ROS_OK);
+  wait_matched(&f, comp);
+  FILE *fp = fopen(test_fixture("images/gray.jpg"), "rb");
+  CHECK(fp);
+  static uint8_t jpeg[1 << 16];
+  size_t len = fread(jpeg, 1, sizeof jpeg, fp);
+  fclose(fp);
+  CHECK(len > 0 && len < sizeof jpeg);
+  sensor_msgs_msg_dds__CompressedImage_ m;
+  memset(&m, 0, sizeof m);
+  m.header.frame_id = "camera";
+  m.format = "jpeg";
+  m.data._buffer = jpeg;
+  m.data._length = m.data._maximum = (uint32_t)len;
+  CHECK(ros_publisher_publish(comp, &m, &e) == ROS_OK);
+  spin_for(&f, 300); /* best effort: let the frame land before the question */
+  send(&f, IN_CHAT_IMAGE, "compressed?");
+  wait_final(&f, 1, 5000);
+  CHECK_EQ_STR(str(final(&f, 0), "text"), "You said: compressed? [images: 1]");
+  char *req = last_request(&f);
+  CHECK_CONTAINS(req, "data:image/jpeg;base64,");
+  free(req);
+  ros_publisher_destroy(comp);
+  fx_fini(&f);
+}
+
 TEST(lm_topics_image_file_input_answers_loaded_or_refused)
 {
   fx f;
