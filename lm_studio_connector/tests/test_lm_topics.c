@@ -627,6 +627,20 @@ TEST(lm_topics_burst_of_100_chat_turns_all_answered_in_order)
   fx_fini(&f);
 }
 
+TEST(lm_topics_burst_of_resets_all_answered_in_order)
+{
+  fx f;
+  fx_init(&f);
+  /* Requests that end as they start, one after the other, without waiting for the server. */
+  for (int i = 0; i < 150; i++) send(&f, IN_RESET, "");
+  wait_final(&f, 150, 30000);
+  for (int i = 0; i < 150; i++) {
+    CHECK_EQ_INT(num(final(&f, i), "request_id"), i + 1);
+    CHECK_EQ_STR(str(final(&f, i), "type"), "system");
+  }
+  fx_fini(&f);
+}
+
 /* ---- graph, QoS, names ---- */
 
 TEST(lm_topics_inputs_match_the_original_except_depth_and_image_reliability)

@@ -101,6 +101,7 @@ struct lm_topics {
   bool model_pending;      /* a set_model is in flight */
   size_t parallel;         /* independent requests in flight */
   bool closing;            /* the client is going away: start nothing more */
+  bool pumping;            /* pump() is running */
 };
 
 static void req_free(topic_req *r) {
@@ -122,20 +123,18 @@ static json_t *answer(const topic_req *r, const char *text, const char *type, co
   return o;
 }
 
-static void publish_error(const topic_req *r, const char *msg) {
-  lm_node *n = r->t->n;
-  ROS_WARN(n->node, "%s request %llu failed: %s", kinds[r->kind].topic, (unsigned long long)r->id,
-           msg);
-  json_t *o = answer(r, msg, "error", r->model);
-  if (o && r->stream) json_object_set_new(o, "stream_chunks", json_integer(r->chunks));
-  lm_response_publish_object(n, o);
-}
-
+/* Publishes an answer to r; stream_chunks tells a stream's listener how many deltas it had. */
 static void publish_text(const topic_req *r, const char *text, const char *type,
                          const char *model) {
   json_t *o = answer(r, text, type, model);
   if (o && r->stream) json_object_set_new(o, "stream_chunks", json_integer(r->chunks));
   lm_response_publish_object(r->t->n, o);
+}
+
+static void publish_error(const topic_req *r, const char *msg) {
+  ROS_WARN(r->t->n->node, "%s request %llu failed: %s", kinds[r->kind].topic,
+           (unsigned long long)r->id, msg);
+  publish_text(r, msg, "error", r->model);
 }
 
 static void pump(lm_topics *t);
@@ -276,28 +275,31 @@ static void start(topic_req *r) {
   }
 }
 
+/* Takes the oldest waiting request off the queue. */
+static topic_req *dequeue(lm_topics *t) {
+  topic_req *r = t->head;
+  t->head = r->next;
+  if (!t->head) t->tail = NULL;
+  r->next = NULL;
+  t->n->topic_waiting--;
+  return r;
+}
+
 static void pump(lm_topics *t) {
-  while (t->head && !t->closing && can_start(t, t->head)) {
-    topic_req *r = t->head;
-    t->head = r->next;
-    if (!t->head) t->tail = NULL;
-    r->next = NULL;
-    t->n->topic_waiting--;
-    start(r);
-  }
+  if (t->pumping) return; /* a request that ends in start() calls back here: the loop goes on */
+  t->pumping = true;
+  while (t->head && !t->closing && can_start(t, t->head)) start(dequeue(t));
+  t->pumping = false;
 }
 
 static void enqueue(lm_topics *t, topic_req *r) {
   lm_node *n = t->n;
   if (n->topic_waiting >= t->queue_max && t->head) {
-    topic_req *old = t->head;
-    t->head = old->next;
-    if (!t->head) t->tail = NULL;
-    n->topic_waiting--;
+    topic_req *old = dequeue(t);
     char msg[256];
-    snprintf(msg, sizeof msg, "request dropped: %zu requests were already waiting (the queue "
-             "holds %zu) when request %llu arrived; send more slowly or wait for answers",
-             t->queue_max, t->queue_max, (unsigned long long)r->id);
+    snprintf(msg, sizeof msg, "request dropped: the queue of %zu waiting requests was full when "
+             "request %llu arrived; send more slowly or wait for the answers", t->queue_max,
+             (unsigned long long)r->id);
     publish_error(old, msg);
     req_free(old);
   }
@@ -381,9 +383,7 @@ void lm_topics_destroy(lm_node *n) {
   t->closing = true;
   for (int k = 0; k < REQ_KINDS; k++) ros_subscription_destroy(t->inputs[k].sub);
   while (t->head) {
-    topic_req *r = t->head;
-    t->head = r->next;
-    n->topic_waiting--;
+    topic_req *r = dequeue(t);
     publish_error(r, "the node is shutting down: request not started");
     req_free(r);
   }
