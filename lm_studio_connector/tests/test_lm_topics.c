@@ -18,7 +18,7 @@
 #include "testing.h"
 
 #define CHAT_MODEL "qwen2-vl-2b-instruct" /* a vision model of the emulator */
-#define MAX_ANSWERS 512
+#define MAX_ANSWERS 1024
 
 enum { IN_CHAT, IN_COMPLETION, IN_CHAT_IMAGE, IN_EMBED, IN_SET_MODEL, IN_RESET, IN_FILE, N_IN };
 static const char *const in_topics[N_IN] = {"/chat_input",     "/completion_input",
@@ -249,19 +249,14 @@ TEST(lm_topics_get_embeddings_publishes_the_vector)
 
 /* ---- streaming ---- */
 
-/* Checks that the stream messages of the request from input reassemble to the final text
- * (request ids follow the order the node took the messages in; two topics have no order). */
-static void check_stream(const fx *f, const char *input, int want_chunks, const char *type) {
+/* Checks that the stream messages of request id reassemble to its final text. */
+static void check_stream_id(const fx *f, long long id, int want_chunks, const char *type) {
   char stype[64];
   snprintf(stype, sizeof stype, "%s_stream", type);
   dynbuf b;
   dynbuf_init(&b, 1u << 20);
   int chunks = 0;
   const json_t *fin = NULL;
-  long long id = 0;
-  for (int i = 0; i < f->n; i++)
-    if (strcmp(str(f->answers[i], "input"), input) == 0) id = num(f->answers[i], "request_id");
-  CHECK(id > 0);
   for (int i = 0; i < f->n; i++) {
     const json_t *j = f->answers[i];
     if (num(j, "request_id") != id) continue;
@@ -280,6 +275,16 @@ static void check_stream(const fx *f, const char *input, int want_chunks, const 
   CHECK_EQ_INT(num(fin, "stream_chunks"), want_chunks);
   CHECK_EQ_STR(b.len ? b.data : "", str(fin, "text"));
   dynbuf_free(&b);
+}
+
+/* The same for the request from input (request ids follow the order the node took the
+ * messages in; two topics have no order). */
+static void check_stream(const fx *f, const char *input, int want_chunks, const char *type) {
+  long long id = 0;
+  for (int i = 0; i < f->n; i++)
+    if (strcmp(str(f->answers[i], "input"), input) == 0) id = num(f->answers[i], "request_id");
+  CHECK(id > 0);
+  check_stream_id(f, id, want_chunks, type);
 }
 
 TEST(lm_topics_stream_publishes_deltas_that_reassemble_to_the_answer)
@@ -694,40 +699,56 @@ TEST(lm_topics_node_runs_beside_lm_studio_node)
 
 /* ---- the executable ---- */
 
-TEST(lm_topics_main_answers_chat_input_and_exits_zero_on_sigint)
+/* The executable in a process of its own, so messages cross the loopback network both ways: a
+ * burst of 100 streamed chat turns from a default-QoS publisher, every delta and answer heard. */
+TEST(lm_topics_main_answers_a_streamed_burst_and_exits_zero_on_sigint)
 {
   lms_emu *emu = lms_emu_start(NULL);
   CHECK(emu);
   char url[96];
   snprintf(url, sizeof url, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(emu));
   const char *argv[] = {"lm_studio_topics_node", "--ros-args", "-p", url, "-p",
-                        "model_name:=" CHAT_MODEL, "--log-level", "warn", NULL};
+                        "model_name:=" CHAT_MODEL, "-p", "stream:=true", "-p",
+                        "max_history_length:=2", "--log-level", "warn", NULL};
   pid_t pid = lm_test_spawn(LMS_TOPICS_NODE_EXE, argv);
   ros_context *ctx;
   ros_node *cli;
   ros_error e;
   CHECK(ros_context_create(NULL, &ctx, &e) == ROS_OK);
   CHECK(ros_node_create(ctx, "watcher", NULL, NULL, &cli, &e) == ROS_OK);
-  fx f; /* only the answer log is used */
-  memset(&f, 0, sizeof f);
+  fx *f = calloc(1, sizeof *f); /* only the answer log is used */
+  CHECK(f);
   ros_subscription *s;
   ros_publisher *p;
-  CHECK(ros_subscription_create(cli, "/lm_text_response", "std_msgs/msg/String", NULL, on_answer,
-                                &f, &s, &e) == ROS_OK);
+  ros_qos deep = ros_qos_with_depth(ros_qos_default, MAX_ANSWERS);
+  CHECK(ros_subscription_create(cli, "/lm_text_response", "std_msgs/msg/String", &deep, on_answer,
+                                f, &s, &e) == ROS_OK);
   CHECK(ros_publisher_create(cli, "/chat_input", "std_msgs/msg/String", NULL, &p, &e) == ROS_OK);
   int64_t end = clock_mono_ms() + 10000;
   while ((ros_publisher_subscription_count(p) < 1 || ros_subscription_publisher_count(s) < 1) &&
          clock_mono_ms() < end)
     ros_context_spin(ctx, 50);
   CHECK_MSG(ros_publisher_subscription_count(p) >= 1, "the node's chat_input not seen");
-  std_msgs_msg_dds__String_ m = {"from another process"};
-  CHECK(ros_publisher_publish(p, &m, &e) == ROS_OK);
-  end = clock_mono_ms() + 10000;
-  while (f.n == 0 && clock_mono_ms() < end) ros_context_spin(ctx, 50);
-  CHECK_MSG(f.n == 1, "no answer from the executable");
-  CHECK_EQ_STR(str(f.answers[0], "text"), "You said: from another process");
+  for (int i = 1; i <= 100; i++) {
+    char text[32];
+    snprintf(text, sizeof text, "turn %d", i);
+    std_msgs_msg_dds__String_ m = {text};
+    CHECK(ros_publisher_publish(p, &m, &e) == ROS_OK);
+  }
+  end = clock_mono_ms() + 60000;
+  while (count_final(f) < 100 && clock_mono_ms() < end) ros_context_spin(ctx, 50);
+  CHECK_MSG(count_final(f) == 100, "%d answers of 100", count_final(f));
+  CHECK_EQ_INT(f->n, 100 * 5); /* "You said: turn N": four deltas and the answer each */
+  for (int i = 0; i < 100; i++) {
+    char want[48];
+    snprintf(want, sizeof want, "You said: turn %d", i + 1);
+    CHECK_EQ_STR(str(final(f, i), "text"), want);
+    CHECK_EQ_INT(num(final(f, i), "request_id"), i + 1);
+  }
+  for (int i = 1; i <= 100; i++) check_stream_id(f, i, 4, "chat");
   lm_test_interrupt_expect_exit_zero(pid);
-  json_decref(f.answers[0]);
+  for (int i = 0; i < f->n; i++) json_decref(f->answers[i]);
+  free(f);
   ros_publisher_destroy(p);
   ros_subscription_destroy(s);
   CHECK_EQ_INT(ros_node_destroy(cli), ROS_OK);

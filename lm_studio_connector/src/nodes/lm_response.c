@@ -9,6 +9,8 @@
 #include "lm_node_internal.h"
 #include "ros/ros_log.h"
 
+#define LM_RESPONSE_TOPICS_DEPTH 1000
+
 static json_t *pack(const char *text, const char *type, const char *model, double timestamp,
                     size_t history_length) {
   return json_pack("{s:s,s:s,s:s,s:f,s:I}", "text", text ? text : "", "type", type, "model",
@@ -48,8 +50,11 @@ void lm_response_publish(lm_node *n, const char *text, const char *type, const c
 }
 
 ros_status lm_response_create(lm_node *n, ros_error *e) {
-  return ros_publisher_create(n->node, "lm_text_response", "std_msgs/msg/String", NULL,
-                              &n->pub_response, e);
+  /* The topics node answers bursts (and every stream delta) here: a deep reliable history lets a
+   * listener that lags behind still get every message retransmitted. */
+  ros_qos deep = ros_qos_with_depth(ros_qos_default, LM_RESPONSE_TOPICS_DEPTH);
+  return ros_publisher_create(n->node, "lm_text_response", "std_msgs/msg/String",
+                              n->iface == LM_NODE_TOPICS ? &deep : NULL, &n->pub_response, e);
 }
 
 void lm_response_destroy(lm_node *n) {

@@ -37,7 +37,8 @@
  * makes a burst from `ros2 topic pub` / rclpy (reliable writers) arrive whole, and the deep
  * history holds the burst until the loop takes it. A best-effort text publisher is not matched
  * (ros2 topic info -v shows the incompatibility). Images stay best-effort (lm_images.c): camera
- * drivers publish with sensor-data QoS, and a best-effort reader hears reliable ones too. */
+ * drivers publish with sensor-data QoS, and a best-effort reader hears reliable ones too.
+ * /lm_text_response gets a deep reliable writer history for the same bursts (lm_response.c). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
