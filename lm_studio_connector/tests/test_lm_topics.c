@@ -346,6 +346,38 @@ TEST(lm_topics_completion_is_not_held_up_by_a_slow_chat_turn)
   fx_fini(&f);
 }
 
+static void wait_queued(fx *f, size_t want) {
+  int64_t end = clock_mono_ms() + 5000;
+  while (lm_node_queued_requests(f->node) != want && clock_mono_ms() < end)
+    lm_node_spin_once(f->node, 10);
+  CHECK_EQ_INT(lm_node_queued_requests(f->node), want);
+}
+
+TEST(lm_topics_requests_behind_set_model_use_the_new_model)
+{
+  fx f;
+  fx_init(&f);
+  /* Four slow completions fill the parallel slots; the fifth, set_model and a chat turn wait. */
+  for (int i = 0; i < 5; i++) send(&f, IN_COMPLETION, "slow [[delay_first_ms=700]]");
+  wait_queued(&f, 1);
+  send(&f, IN_SET_MODEL, "llama-3.2-1b-instruct");
+  wait_queued(&f, 2);
+  send(&f, IN_CHAT, "which model?");
+  wait_queued(&f, 3);
+  wait_final(&f, 7, 15000);
+  for (int i = 0; i < 7; i++) {
+    const json_t *a = final(&f, i);
+    if (strcmp(str(a, "input"), "chat_input") != 0) continue;
+    CHECK_EQ_STR(str(a, "type"), "chat");
+    CHECK_EQ_STR(str(a, "model"), "llama-3.2-1b-instruct");
+  }
+  char *req = last_request(&f);
+  CHECK_CONTAINS(req, "which model?");
+  CHECK_CONTAINS(req, "llama-3.2-1b-instruct");
+  free(req);
+  fx_fini(&f);
+}
+
 /* ---- health ---- */
 
 typedef struct health {

@@ -232,6 +232,11 @@ static bool can_start(const lm_topics *t, const topic_req *r) {
 static void start(topic_req *r) {
   lm_topics *t = r->t;
   lm_node *n = t->n;
+  char *model = lm_params_string(n->node, "model_name"); /* now: after any set_model before r */
+  if (model) {
+    free(r->model);
+    r->model = model;
+  }
   n->topic_running++;
   switch (r->kind) {
   case REQ_CHAT: t->chat_running = true; break;
@@ -326,7 +331,7 @@ static void on_input(void *user, const void *msg, const ros_message_info *info) 
   r->kind = in->kind;
   r->id = ++t->next_id;
   r->input = strdup(text ? text : "");
-  r->model = lm_params_string(n->node, "model_name");
+  r->model = lm_params_string(n->node, "model_name"); /* for errors until it starts */
   if (!r->input || !r->model) {
     publish_error(r, "out of memory");
     req_free(r);
