@@ -1,8 +1,13 @@
 /* lm_node_fixture.c: see lm_node_fixture.h. */
 #include "lm_node_fixture.h"
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/clock.h"
 
 #include "testing.h"
 
@@ -10,6 +15,13 @@
 
 void lm_test_node_start(const char *ns, const char *const *params, const char *const *extra,
                         const char *client, ros_args *args, lm_node **node, ros_node **cli) {
+  lm_node_options o = {.ns = ns};
+  lm_test_node_start_opts(&o, params, extra, client, args, node, cli);
+}
+
+void lm_test_node_start_opts(const lm_node_options *base, const char *const *params,
+                             const char *const *extra, const char *client, ros_args *args,
+                             lm_node **node, ros_node **cli) {
   const char *argv[2 + 2 * MAX_PARAMS] = {"test_lm_node", "--ros-args"};
   int argc = 2;
   const char *const *lists[2] = {params, extra};
@@ -23,7 +35,8 @@ void lm_test_node_start(const char *ns, const char *const *params, const char *c
   ros_args_error ae;
   CHECK_MSG(ros_args_parse(args, argc, argv, &ae) == ROS_ARGS_OK, "%s", ae.message);
   char err[LM_NODE_ERROR_MAX];
-  lm_node_options o = {.args = args, .ns = ns};
+  lm_node_options o = *base;
+  o.args = args;
   *node = lm_node_create(&o, err, sizeof err);
   CHECK_MSG(*node, "%s", err);
   ros_error e;
@@ -35,6 +48,31 @@ void lm_test_node_stop(ros_args *args, lm_node *node, ros_node *cli) {
   CHECK_EQ_INT(ros_node_destroy(cli), ROS_OK);
   lm_node_destroy(node);
   ros_args_fini(args);
+}
+
+pid_t lm_test_spawn(const char *exe, const char *const *argv) {
+  pid_t pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0) {
+    execv(exe, (char *const *)argv);
+    _exit(127);
+  }
+  return pid;
+}
+
+void lm_test_interrupt_expect_exit_zero(pid_t pid) {
+  CHECK(kill(pid, SIGINT) == 0);
+  int status = 0;
+  int64_t end = clock_mono_ms() + 5000;
+  pid_t w = 0;
+  while ((w = waitpid(pid, &status, WNOHANG)) == 0 && clock_mono_ms() < end) clock_sleep_ms(10);
+  if (w == 0) {
+    kill(pid, SIGKILL);
+    (void)waitpid(pid, &status, 0);
+  }
+  CHECK_MSG(w == pid, "the node did not exit on SIGINT");
+  CHECK(WIFEXITED(status));
+  CHECK_EQ_INT(WEXITSTATUS(status), 0);
 }
 
 void goal_rec_init(goal_rec *r) {

@@ -3,6 +3,8 @@
 #ifndef LMS_TEST_LM_NODE_FIXTURE_H
 #define LMS_TEST_LM_NODE_FIXTURE_H
 
+#include <sys/types.h>
+
 #include "common/dynbuf.h"
 #include "nodes/lm_node.h"
 #include "ros/ros_action_client.h"
@@ -15,8 +17,18 @@
  * test case on any error. */
 void lm_test_node_start(const char *ns, const char *const *params, const char *const *extra,
                         const char *client, ros_args *args, lm_node **node, ros_node **cli);
+/* The same with the front-end and queue limit of base (its args and ns are set here). */
+void lm_test_node_start_opts(const lm_node_options *base, const char *const *params,
+                             const char *const *extra, const char *client, ros_args *args,
+                             lm_node **node, ros_node **cli);
 /* Destroys the client node (its entities must be gone already), the node and args. */
 void lm_test_node_stop(ros_args *args, lm_node *node, ros_node *cli);
+
+/* Runs executable exe with argv (argv[0] first, NULL-terminated) in a child process. */
+pid_t lm_test_spawn(const char *exe, const char *const *argv);
+/* Sends the child SIGINT and waits up to 5 s for it (SIGKILL after that). Fails the test case
+ * unless it exited with status 0. */
+void lm_test_interrupt_expect_exit_zero(pid_t pid);
 
 /* What an action client saw of one chat or text goal (both actions' feedback and result share
  * one layout: partial_response, status, progress / response, success). */

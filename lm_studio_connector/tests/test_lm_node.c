@@ -2,12 +2,9 @@
  * this process (one loop thread: lm_node_spin_once runs both), over real DDS on loopback,
  * against the LM Studio emulator running in this process too. */
 #include <jansson.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "common/clock.h"
 #include "common/dynbuf.h"
@@ -852,13 +849,8 @@ TEST(lm_node_main_exits_zero_on_sigint)
   CHECK(emu);
   char url[96];
   snprintf(url, sizeof url, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(emu));
-  pid_t pid = fork();
-  CHECK(pid >= 0);
-  if (pid == 0) {
-    execl(LMS_NODE_EXE, "lm_studio_node", "--ros-args", "-p", url, "--log-level", "warn",
-          (char *)NULL);
-    _exit(127);
-  }
+  const char *argv[] = {"lm_studio_node", "--ros-args", "-p", url, "--log-level", "warn", NULL};
+  pid_t pid = lm_test_spawn(LMS_NODE_EXE, argv);
   /* Wait until the node is seen (its status topic) rather than sleeping blindly. */
   ros_context *ctx;
   ros_node *cli;
@@ -872,15 +864,7 @@ TEST(lm_node_main_exits_zero_on_sigint)
   int64_t end = clock_mono_ms() + 8000;
   while (r.n == 0 && clock_mono_ms() < end) ros_context_spin(ctx, 50);
   CHECK_MSG(r.n > 0, "no status from the node");
-  CHECK(kill(pid, SIGINT) == 0);
-  int status = 0;
-  end = clock_mono_ms() + 5000;
-  pid_t w = 0;
-  while ((w = waitpid(pid, &status, WNOHANG)) == 0 && clock_mono_ms() < end) clock_sleep_ms(10);
-  if (w == 0) kill(pid, SIGKILL);
-  CHECK_MSG(w == pid, "the node did not exit on SIGINT");
-  CHECK(WIFEXITED(status));
-  CHECK_EQ_INT(WEXITSTATUS(status), 0);
+  lm_test_interrupt_expect_exit_zero(pid);
   ros_subscription_destroy(s);
   CHECK_EQ_INT(ros_node_destroy(cli), ROS_OK);
   CHECK_EQ_INT(ros_context_destroy(ctx), ROS_OK);

@@ -135,11 +135,7 @@ static void on_done(void *user, uint64_t id, llm_result *r) {
   lm_node *n = g->n;
   lm_status_note(n, r);
   if (r->error.code == LLM_OK) {
-    if (g->chat && g->use_history) {
-      lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
-      if (!lm_history_add(&n->history, g->prompt, r->text))
-        ROS_WARN(n->node, "out of memory: exchange not kept in history");
-    }
+    if (g->chat && g->use_history) lm_keep_exchange(n, g->prompt, r->text);
     if (g->stream) flush_stream_feedback(g); /* rate-limited tail: feedback adds up to the text */
     lm_response_publish(n, r->text, g->chat ? "chat_action" : "text_action",
                         r->model ? r->model : g->model);
@@ -153,10 +149,7 @@ static void on_done(void *user, uint64_t id, llm_result *r) {
     return;
   }
   char msg[LLM_ERROR_MESSAGE_MAX + 512];
-  if (r->error.code == LLM_ERR_SHUTDOWN)
-    snprintf(msg, sizeof msg, "the node is shutting down: request to %s abandoned", n->url);
-  else
-    lm_describe_error(&r->error, n->url, g->model, msg, sizeof msg);
+  lm_describe_failure(n, &r->error, g->model, msg, sizeof msg);
   ROS_ERROR(n->node, "%s goal failed: %s", g->chat ? "chat" : "text", msg);
   goal_end(g, ROS_GOAL_STATUS_ABORTED, msg, false);
 }
@@ -223,35 +216,14 @@ static void on_accepted(void *user, ros_action_goal *h) {
     goal_end(g, ROS_GOAL_STATUS_ABORTED, g->fail, false);
     return;
   }
-  llm_request_opts o = {.model = g->model, .max_tokens = g->max_tokens, .set_temperature = true,
-                        .temperature = g->temperature, .stream = g->stream};
-  /* timeout bounds a whole answer; a stream is bounded by silence instead (first token, then
-   * between tokens), so a long answer that keeps coming is never cut. */
-  if (g->stream)
-    o.timeouts = (llm_timeouts){.first_byte_ms = g->timeout_s * 1000,
-                                .idle_ms = g->timeout_s * 1000, .total_ms = -1};
-  else
-    o.timeouts = (llm_timeouts){.total_ms = g->timeout_s * 1000};
+  llm_request_opts o = lm_request_opts(g->model, g->max_tokens, g->temperature, g->timeout_s,
+                                       g->stream);
   llm_error e;
   g->start_ns = g->last_fb_ns = clock_mono_ns();
-  if (g->chat) {
-    lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
-    char *system_prompt = lm_params_string(n->node, "system_prompt");
-    lm_chat_messages m = {0};
-    if (!system_prompt ||
-        !lm_history_build_chat(&n->history, system_prompt, g->use_history, g->prompt,
-                               g->image ? (const char *const *)&g->image : NULL,
-                               g->image ? 1 : 0, &m)) {
-      free(system_prompt);
-      goal_end(g, ROS_GOAL_STATUS_ABORTED, "out of memory building the chat", false);
-      return;
-    }
-    free(system_prompt);
-    g->req_id = llm_client_chat(n->client, &o, m.msgs, m.n, &goal_callbacks, g, &e);
-    lm_history_free_messages(&m);
-  } else {
+  if (g->chat)
+    g->req_id = lm_start_chat(n, &o, g->prompt, g->use_history, g->image, &goal_callbacks, g, &e);
+  else
     g->req_id = llm_client_complete(n->client, &o, g->prompt, &goal_callbacks, g, &e);
-  }
   if (!g->req_id) {
     char msg[LLM_ERROR_MESSAGE_MAX + 512];
     lm_describe_error(&e, n->url, g->model, msg, sizeof msg);

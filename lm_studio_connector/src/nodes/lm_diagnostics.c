@@ -61,7 +61,7 @@ void lm_diagnostics_publish(lm_node *n) {
   int level = lm_diagnostics_level(n->probed, n->connected, n->model_known, n->model_loaded,
                                    model, message, sizeof message);
   snprintf(latency, sizeof latency, "%.3f", n->last_latency_ms);
-  snprintf(goals, sizeof goals, "%zu", n->n_goals);
+  snprintf(goals, sizeof goals, "%zu", lm_node_active_goals(n));
   snprintf(history, sizeof history, "%zu", lm_history_messages(&n->history));
   char k_url[] = "url", k_model[] = "model", k_conn[] = "connected", k_loaded[] = "model_loaded",
        k_lat[] = "latency_ms", k_goals[] = "active_goals", k_hist[] = "history_length",

@@ -126,6 +126,7 @@ static void on_file(void *user, const void *msg, const ros_message_info *info) {
     ROS_WARN(n->node, "image_file_input: %s; no image kept", why);
     slot_clear(im); /* "latest" must not silently mean an older image */
     snprintf(im->last_refusal, sizeof im->last_refusal, "%s", why);
+    lm_topics_image_file(n, path ? path : "", 0, why);
     return;
   }
   slot_clear(im);
@@ -136,6 +137,7 @@ static void on_file(void *user, const void *msg, const ros_message_info *info) {
   im->kind = SLOT_FILE;
   im->arrival_ns = clock_mono_ns();
   ROS_INFO(n->node, "image_file_input: loaded %s (%zu bytes)", path, len);
+  lm_topics_image_file(n, path, len, NULL);
 }
 
 ros_status lm_images_create(lm_node *n, ros_error *e) {

@@ -1,6 +1,7 @@
 /* lm_node.c: the node object and its one loop. Owns the context (unless given one), the ROS
- * node, the LM Studio client and the chat history; lm_actions.c, lm_services.c, lm_status.c and
- * lm_response.c add their entities to it. The loop thread alternates ros_context_spin_some and
+ * node, the LM Studio client and the chat history; lm_response.c, lm_status.c and lm_images.c
+ * add their entities to either front-end, lm_actions.c and lm_services.c to lm_studio_node,
+ * lm_topics.c to lm_studio_topics_node. Also the request helpers both front-ends share. The loop thread alternates ros_context_spin_some and
  * llm_client_poll; the context's wakeup hook wakes the poll, so every callback runs on this one
  * thread and node logic needs no locks. Teardown destroys the client first: its pending requests
  * end (on_done with LLM_ERR_SHUTDOWN) while the goals and services they answer still exist. */
@@ -40,8 +41,11 @@ lm_node *lm_node_create(const lm_node_options *o, char *err, size_t err_size) {
   } else {
     n->own_ctx = true;
   }
+  n->iface = o ? o->iface : LM_NODE_ACTIONS;
+  bool topics = n->iface == LM_NODE_TOPICS;
+  const char *name = topics ? LM_TOPICS_NODE_DEFAULT_NAME : LM_NODE_DEFAULT_NAME;
   ros_node_options no = {.args = o ? o->args : NULL};
-  if (ros_node_create(n->ctx, o && o->name ? o->name : LM_NODE_DEFAULT_NAME, o ? o->ns : NULL, &no,
+  if (ros_node_create(n->ctx, o && o->name ? o->name : name, o ? o->ns : NULL, &no,
                       &n->node, &e) != ROS_OK) {
     set_err(err, err_size, "cannot create the node", e.message);
     goto fail;
@@ -71,9 +75,13 @@ lm_node *lm_node_create(const lm_node_options *o, char *err, size_t err_size) {
   snprintf(n->url, sizeof n->url, "%s", llm_client_base_url(n->client));
   lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
   ros_context_set_wakeup_hook(n->ctx, wake_llm, n->client);
-  if (lm_response_create(n, &e) != ROS_OK || lm_status_create(n, &e) != ROS_OK ||
-      lm_services_create(n, &e) != ROS_OK || lm_actions_create(n, &e) != ROS_OK ||
-      lm_images_create(n, &e) != ROS_OK) {
+  ros_status st = lm_response_create(n, &e);
+  if (st == ROS_OK) st = lm_status_create(n, &e);
+  if (st == ROS_OK && !topics) st = lm_services_create(n, &e);
+  if (st == ROS_OK && !topics) st = lm_actions_create(n, &e);
+  if (st == ROS_OK) st = lm_images_create(n, &e);
+  if (st == ROS_OK && topics) st = lm_topics_create(n, o->queue_max, &e);
+  if (st != ROS_OK) {
     set_err(err, err_size, "cannot create the node's interfaces", e.message);
     goto fail;
   }
@@ -87,8 +95,8 @@ lm_node *lm_node_create(const lm_node_options *o, char *err, size_t err_size) {
     free(unused);
   }
   char *model = lm_params_string(n->node, "model_name");
-  ROS_INFO(n->node, "LM Studio node ready: server %s, model %s%s", n->url, model ? model : "?",
-           has_key ? ", API key set" : "");
+  ROS_INFO(n->node, "LM Studio %snode ready: server %s, model %s%s", topics ? "topics " : "",
+           n->url, model ? model : "?", has_key ? ", API key set" : "");
   free(model);
   lm_status_probe(n);
   return n;
@@ -103,6 +111,7 @@ void lm_node_destroy(lm_node *n) {
   /* Ends every pending request through its on_done while goals and services still exist. */
   llm_client_destroy(n->client);
   n->client = NULL;
+  lm_topics_destroy(n);
   lm_actions_destroy(n);
   lm_images_destroy(n);
   lm_services_destroy(n);
@@ -127,6 +136,35 @@ void lm_node_run(lm_node *n) {
   while (!ros_context_shutdown_requested(n->ctx)) lm_node_spin_once(n, 100);
 }
 
+int lm_node_main(lm_node_interface iface, int argc, char **argv) {
+  const char *name = iface == LM_NODE_TOPICS ? LM_TOPICS_NODE_DEFAULT_NAME : LM_NODE_DEFAULT_NAME;
+  ros_args args;
+  ros_args_init(&args);
+  ros_args_error ae;
+  if (ros_args_parse(&args, argc, (const char *const *)argv, &ae) != ROS_ARGS_OK) {
+    fprintf(stderr, "%s: %s\n", name, ae.message);
+    ros_args_fini(&args);
+    return 1;
+  }
+  ros_log_configure(&args);
+  char err[LM_NODE_ERROR_MAX];
+  lm_node_options o = {.iface = iface, .args = &args};
+  lm_node *n = lm_node_create(&o, err, sizeof err);
+  if (!n) {
+    ROS_LOG_NAMED(name, ROS_LOG_FATAL, "%s", err);
+    ros_args_fini(&args);
+    return 1;
+  }
+  ros_error e;
+  if (ros_context_install_signal_handlers(lm_node_context(n), &e) != ROS_OK)
+    ROS_WARN(lm_node_ros_node(n), "no signal handlers: %s", e.message);
+  lm_node_run(n);
+  ROS_INFO(lm_node_ros_node(n), "shutting down");
+  lm_node_destroy(n);
+  ros_args_fini(&args);
+  return 0;
+}
+
 void lm_node_request_shutdown(lm_node *n) {
   if (!n) return;
   ros_context_request_shutdown(n->ctx);
@@ -135,7 +173,8 @@ void lm_node_request_shutdown(lm_node *n) {
 
 ros_context *lm_node_context(const lm_node *n) { return n ? n->ctx : NULL; }
 ros_node *lm_node_ros_node(const lm_node *n) { return n ? n->node : NULL; }
-size_t lm_node_active_goals(const lm_node *n) { return n ? n->n_goals : 0; }
+size_t lm_node_active_goals(const lm_node *n) { return n ? n->n_goals + n->topic_running : 0; }
+size_t lm_node_queued_requests(const lm_node *n) { return n ? n->topic_waiting : 0; }
 size_t lm_node_history_messages(lm_node *n) { return n ? lm_history_messages(&n->history) : 0; }
 const char *lm_node_url(const lm_node *n) { return n ? n->url : NULL; }
 
@@ -174,4 +213,49 @@ void lm_describe_error(const llm_error *err, const char *url, const char *model,
   snprintf(out, size, "LM Studio request failed (%s, server %s, model '%s'): %s. Hint: %s",
            llm_status_name(err->code), url, model ? model : "", err->message[0] ? err->message
            : llm_strerror(err->code), check);
+}
+
+void lm_describe_failure(lm_node *n, const llm_error *err, const char *model, char *out,
+                         size_t size) {
+  if (err->code == LLM_ERR_SHUTDOWN)
+    snprintf(out, size, "the node is shutting down: request to %s abandoned", n->url);
+  else
+    lm_describe_error(err, n->url, model, out, size);
+}
+
+llm_request_opts lm_request_opts(const char *model, int max_tokens, double temperature,
+                                 long timeout_s, bool stream) {
+  llm_request_opts o = {.model = model, .max_tokens = max_tokens, .set_temperature = true,
+                        .temperature = temperature, .stream = stream};
+  if (stream)
+    o.timeouts = (llm_timeouts){.first_byte_ms = timeout_s * 1000, .idle_ms = timeout_s * 1000,
+                                .total_ms = -1};
+  else
+    o.timeouts = (llm_timeouts){.total_ms = timeout_s * 1000};
+  return o;
+}
+
+void lm_keep_exchange(lm_node *n, const char *prompt, const char *answer) {
+  lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
+  if (!lm_history_add(&n->history, prompt, answer))
+    ROS_WARN(n->node, "out of memory: exchange not kept in history");
+}
+
+uint64_t lm_start_chat(lm_node *n, const llm_request_opts *o, const char *prompt,
+                       bool use_history, const char *image, const llm_callbacks *cb, void *user,
+                       llm_error *e) {
+  lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
+  char *system_prompt = lm_params_string(n->node, "system_prompt");
+  lm_chat_messages m = {0};
+  if (!system_prompt ||
+      !lm_history_build_chat(&n->history, system_prompt, use_history, prompt,
+                             image ? &image : NULL, image ? 1 : 0, &m)) {
+    free(system_prompt);
+    llm_error_set(e, LLM_ERR_NO_MEMORY, "out of memory building the chat");
+    return 0;
+  }
+  free(system_prompt);
+  uint64_t id = llm_client_chat(n->client, o, m.msgs, m.n, cb, user, e);
+  lm_history_free_messages(&m);
+  return id;
 }

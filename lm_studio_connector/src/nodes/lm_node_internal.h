@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <jansson.h>
+
 #include "common/dynbuf.h"
 #include "llm/llm_client.h"
 #include "lm_history.h"
@@ -17,6 +19,7 @@
 typedef struct lm_goal lm_goal;
 typedef struct lm_call lm_call;
 typedef struct lm_images lm_images;
+typedef struct lm_topics lm_topics;
 
 struct lm_node {
   ros_context *ctx;
@@ -45,6 +48,10 @@ struct lm_node {
   char *models_json;              /* last list published on /available_models */
 
   lm_images *images;              /* image inputs (lm_images.c) */
+
+  lm_node_interface iface;
+  lm_topics *topics;              /* topic front-end (lm_topics.c), LM_NODE_TOPICS only */
+  size_t topic_running, topic_waiting; /* its requests, for the status */
 };
 
 /* lm_actions.c */
@@ -61,6 +68,21 @@ bool lm_images_resolve(lm_node *n, const char *image_data, char **uri, char *why
 /* lm_services.c */
 ros_status lm_services_create(lm_node *n, ros_error *e);
 void lm_services_destroy(lm_node *n);
+/* set_model's decision, shared with the topic: given the server's list (or why it could not be
+ * had) in r, sets model_name to name when the list has it, or when the server cannot be reached
+ * (saying "NOT verified"). Returns whether model_name was set; msg says what happened. */
+bool lm_set_model_from_list(lm_node *n, const char *name, const llm_result *r, char *msg,
+                            size_t size);
+/* reset_chat: clears the history; msg says how many messages went. */
+void lm_reset_chat(lm_node *n, char *msg, size_t size);
+
+/* lm_topics.c: the topic front-end (lm_studio_topics_node). */
+ros_status lm_topics_create(lm_node *n, size_t queue_max, ros_error *e);
+/* Answers every waiting request with a "shutting down" error, then destroys the inputs. */
+void lm_topics_destroy(lm_node *n);
+/* An image_file_input message was handled: loaded (why NULL, bytes read) or refused (why).
+ * The topics node answers it on /lm_text_response like the original; no-op otherwise. */
+void lm_topics_image_file(lm_node *n, const char *path, size_t bytes, const char *why);
 
 /* lm_status.c */
 ros_status lm_status_create(lm_node *n, ros_error *e);
@@ -74,6 +96,10 @@ void lm_status_note(lm_node *n, const llm_result *r);
 ros_status lm_response_create(lm_node *n, ros_error *e);
 void lm_response_destroy(lm_node *n);
 void lm_response_publish(lm_node *n, const char *text, const char *type, const char *model);
+/* The message as a JSON object to add fields to (NULL when out of memory); publish it with
+ * lm_response_publish_object, which takes it (and accepts NULL). */
+json_t *lm_response_object(lm_node *n, const char *text, const char *type, const char *model);
+void lm_response_publish_object(lm_node *n, json_t *o);
 /* The same JSON as a malloc'd string (caller frees), for tests; NULL when out of memory. */
 char *lm_response_json(const char *text, const char *type, const char *model, double timestamp,
                        size_t history_length);
@@ -81,5 +107,21 @@ char *lm_response_json(const char *text, const char *type, const char *model, do
 /* Fills out with "what happened" + "what to check" for a failed request to url. */
 void lm_describe_error(const llm_error *err, const char *url, const char *model, char *out,
                        size_t size);
+/* The same for a request of n, and "the node is shutting down" for LLM_ERR_SHUTDOWN. */
+void lm_describe_failure(lm_node *n, const llm_error *err, const char *model, char *out,
+                         size_t size);
+
+/* Request options from resolved values: timeout_s bounds a whole answer, or for a stream the
+ * wait for the first token and each gap between tokens (a long answer that keeps coming is
+ * never cut). model must outlive the options. */
+llm_request_opts lm_request_opts(const char *model, int max_tokens, double temperature,
+                                 long timeout_s, bool stream);
+/* Adds a successful exchange to the history (trimmed to max_history_length). */
+void lm_keep_exchange(lm_node *n, const char *prompt, const char *answer);
+/* Starts a chat: [system_prompt parameter] + (use_history: the history) + prompt with image
+ * (a data URI, or NULL). Returns the request id, or 0 with e saying why. */
+uint64_t lm_start_chat(lm_node *n, const llm_request_opts *o, const char *prompt,
+                       bool use_history, const char *image, const llm_callbacks *cb, void *user,
+                       llm_error *e);
 
 #endif

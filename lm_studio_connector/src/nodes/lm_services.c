@@ -48,10 +48,7 @@ static void reply(lm_call *c, void *resp) {
 }
 
 static void failure_text(lm_call *c, const llm_result *r, char *out, size_t size) {
-  if (r->error.code == LLM_ERR_SHUTDOWN)
-    snprintf(out, size, "the node is shutting down: request to %s abandoned", c->n->url);
-  else
-    lm_describe_error(&r->error, c->n->url, c->model, out, size);
+  lm_describe_failure(c->n, &r->error, c->model, out, size);
 }
 
 static void done_list(lm_call *c, llm_result *r) {
@@ -107,44 +104,49 @@ static bool set_model_param(lm_node *n, const char *name, char *err, size_t size
   return ok;
 }
 
-static void done_set_model(lm_call *c, llm_result *r) {
-  set_resp resp = {0};
-  char msg[LLM_ERROR_MESSAGE_MAX + 1024] = "";
-  lm_node *n = c->n;
-  bool known = false;
+bool lm_set_model_from_list(lm_node *n, const char *name, const llm_result *r, char *msg,
+                            size_t size) {
+  bool known = false, ok = false;
   if (r->error.code == LLM_OK) {
     for (size_t i = 0; i < r->n_models; i++)
-      if (strcmp(r->models[i].id, c->model) == 0) known = true;
+      if (strcmp(r->models[i].id, name) == 0) known = true;
     if (!known) {
       dynbuf b;
-      dynbuf_init(&b, sizeof msg - 128);
+      dynbuf_init(&b, size > 128 ? size - 128 : 1);
       for (size_t i = 0; i < r->n_models; i++)
         if (!dynbuf_printf(&b, "%s%s", i ? ", " : "", r->models[i].id)) break;
-      snprintf(msg, sizeof msg, "unknown model '%s'; the server has: %s", c->model,
+      snprintf(msg, size, "unknown model '%s'; the server has: %s", name,
                b.len ? b.data : "(no models)");
       dynbuf_free(&b);
     }
   }
   if (r->error.code == LLM_OK && known) {
     char err[ROS_ERROR_MESSAGE_MAX];
-    resp.success = set_model_param(n, c->model, err, sizeof err);
-    if (resp.success)
-      snprintf(msg, sizeof msg, "model set to '%s'", c->model);
+    ok = set_model_param(n, name, err, sizeof err);
+    if (ok)
+      snprintf(msg, size, "model set to '%s'", name);
     else
-      snprintf(msg, sizeof msg, "cannot set model_name: %s", err);
+      snprintf(msg, size, "cannot set model_name: %s", err);
   } else if (r->error.code != LLM_OK && is_unreachable(r->error.code)) {
     char err[ROS_ERROR_MESSAGE_MAX];
-    resp.success = set_model_param(n, c->model, err, sizeof err);
-    if (resp.success)
-      snprintf(msg, sizeof msg,
+    ok = set_model_param(n, name, err, sizeof err);
+    if (ok)
+      snprintf(msg, size,
                "model set to '%s' but NOT verified: the server at %s could not be reached (%s)",
-               c->model, n->url, r->error.message);
+               name, n->url, r->error.message);
     else
-      snprintf(msg, sizeof msg, "cannot set model_name: %s", err);
+      snprintf(msg, size, "cannot set model_name: %s", err);
   } else if (r->error.code != LLM_OK) {
-    failure_text(c, r, msg, sizeof msg);
+    lm_describe_failure(n, &r->error, name, msg, size);
   }
-  if (resp.success) ROS_INFO(n->node, "%s", msg);
+  if (ok) ROS_INFO(n->node, "%s", msg);
+  return ok;
+}
+
+static void done_set_model(lm_call *c, llm_result *r) {
+  set_resp resp = {0};
+  char msg[LLM_ERROR_MESSAGE_MAX + 1024] = "";
+  resp.success = lm_set_model_from_list(c->n, c->model, r, msg, sizeof msg);
   resp.message = msg;
   reply(c, &resp);
 }
@@ -232,12 +234,16 @@ static void on_set_model(void *user, ros_service *s, const void *request,
   if (!llm_client_list_models(n->client, &t, &call_callbacks, c, &e)) submit_failed(c, &e);
 }
 
-static void on_reset(void *user, ros_service *s, const void *request, const ros_request_id *id) {
-  lm_node *n = user;
+void lm_reset_chat(lm_node *n, char *msg, size_t size) {
   size_t before = lm_history_messages(&n->history);
   lm_history_clear(&n->history);
+  snprintf(msg, size, "chat history cleared (%zu messages)", before);
+}
+
+static void on_reset(void *user, ros_service *s, const void *request, const ros_request_id *id) {
+  lm_node *n = user;
   char msg[128];
-  snprintf(msg, sizeof msg, "chat history cleared (%zu messages)", before);
+  lm_reset_chat(n, msg, sizeof msg);
   reset_resp resp = {.success = true, .message = msg};
   ros_error e;
   if (ros_service_reply(s, id, &resp, &e) != ROS_OK)

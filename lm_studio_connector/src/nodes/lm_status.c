@@ -5,8 +5,9 @@
  * null when the list does not say or has no such model; vision and tool_use are null too when
  * the list gives no type, i.e. a plain OpenAI /v1/models) and starts a probe (the model list,
  * which also says whether the current model is loaded) unless one is in flight;
- * /available_models gets the list as JSON (id, type, state, vision, tool_use and
- * loaded_context_length when known) whenever it changes. Every request's outcome updates
+ * /available_models gets the list as JSON (id, type, state, vision, tool_use, current: whether
+ * it is model_name, and loaded_context_length when known) whenever it changes. The topics node
+ * adds "queued" (requests waiting) to the status. Every request's outcome updates
  * connected/latency/last_error.
  * The same health goes to /diagnostics with each status message (lm_diagnostics.c).
  * Loop thread only. */
@@ -38,12 +39,14 @@ void lm_status_note(lm_node *n, const llm_result *r) {
     ROS_INFO(n->node, "LM Studio server %s %s", n->url, n->connected ? "reachable" : "unreachable");
 }
 
-static void publish_models(lm_node *n, const llm_result *r) {
+static void publish_models(lm_node *n, const llm_result *r, const char *current) {
   json_t *arr = json_array();
   for (size_t i = 0; arr && i < r->n_models; i++) {
     const llm_model_info *m = &r->models[i];
-    json_t *o = json_pack("{s:s,s:s?,s:s?,s:b,s:b}", "id", m->id, "type", m->type, "state",
-                          m->state, "vision", m->vision, "tool_use", m->tool_use);
+    bool is_current = current && strcmp(m->id, current) == 0;
+    json_t *o = json_pack("{s:s,s:s?,s:s?,s:b,s:b,s:b}", "id", m->id, "type", m->type, "state",
+                          m->state, "vision", m->vision, "tool_use", m->tool_use, "current",
+                          is_current);
     if (o && m->loaded_context_length > 0)
       json_object_set_new(o, "loaded_context_length",
                           json_integer((json_int_t)m->loaded_context_length));
@@ -78,8 +81,8 @@ static void on_probe_done(void *user, uint64_t id, llm_result *r) {
     n->model_known = r->models[i].state != NULL;
     n->model_loaded = r->models[i].state && strcmp(r->models[i].state, "loaded") == 0;
   }
+  publish_models(n, r, model);
   free(model);
-  publish_models(n, r);
 }
 
 static const llm_callbacks probe_callbacks = {NULL, on_probe_done};
@@ -119,13 +122,15 @@ static void publish_status(lm_node *n) {
   char *model = lm_params_string(n->node, "model_name");
   json_t *o = json_pack("{s:b,s:s,s:s,s:f,s:I,s:I,s:s,s:f}", "connected", n->connected, "url",
                         n->url, "model", model ? model : "", "latency_ms", n->last_latency_ms,
-                        "active_goals", (json_int_t)n->n_goals, "history_length",
+                        "active_goals", (json_int_t)lm_node_active_goals(n), "history_length",
                         (json_int_t)lm_history_messages(&n->history), "last_error",
                         n->last_error, "timestamp", (double)clock_wall_ns() / 1e9);
   if (o) add_model_info(n, o, model);
   free(model);
   if (!o) return;
   json_object_set_new(o, "probed", json_boolean(n->probed));
+  if (n->iface == LM_NODE_TOPICS)
+    json_object_set_new(o, "queued", json_integer((json_int_t)n->topic_waiting));
   json_object_set_new(o, "model_loaded", n->model_known ? json_boolean(n->model_loaded)
                                                         : json_null());
   char *s = json_dumps(o, JSON_COMPACT);
