@@ -1,5 +1,5 @@
 # The two commands of the README, plus conveniences. Each installs what is missing first.
-.PHONY: run test bench build clean
+.PHONY: run test bench demo build clean
 
 run:      ## install what is missing, build, run the node against LM_STUDIO_URL (default http://localhost:1234)
 	@bash scripts/run.sh
@@ -9,6 +9,9 @@ test:     ## install what is missing, build, run all tests (plain, sanitizers, f
 
 bench:    ## install what is missing, build, run the benchmarks and print their figures
 	@bash scripts/bench.sh
+
+demo:     ## the whole path without LM Studio: emulator + node + a streamed chat through lmsc
+	@bash scripts/demo.sh
 
 build:
 	@bash scripts/setup.sh && cmake -S . -B build -G Ninja >/dev/null && cmake --build build

@@ -6,10 +6,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build
-bin=build/lm_studio_connector
-if [ -x "$bin/lm_studio_node" ]; then
-  exec "$bin/lm_studio_node" "$@"
+url_args=()
+if [ -n "${LM_STUDIO_URL:-}" ]; then
+  url_args=(--ros-args -p "lm_studio_url:=$LM_STUDIO_URL")
 fi
-echo "run.sh: lm_studio_node is not part of this version yet; checking the LM Studio server" \
-     "with lms_check instead (lms_check --help)." >&2
-exec "$bin/lms_check" "$@"
+exec build/lm_studio_connector/lm_studio_node "$@" "${url_args[@]}"

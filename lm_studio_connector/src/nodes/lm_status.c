@@ -133,7 +133,8 @@ static void publish_status(lm_node *n) {
     json_object_set_new(o, "queued", json_integer((json_int_t)n->topic_waiting));
   json_object_set_new(o, "model_loaded", n->model_known ? json_boolean(n->model_loaded)
                                                         : json_null());
-  char *s = json_dumps(o, JSON_COMPACT);
+  /* 16 digits: microsecond timestamps without %.17g's float noise in latency_ms. */
+  char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(16));
   json_decref(o);
   if (!s) return;
   std_msgs_msg_dds__String_ msg = {s};
