@@ -59,15 +59,16 @@ lm_node *lm_node_create(const lm_node_options *o, char *err, size_t err_size) {
   free(key);
   if (!n->client) {
     char msg[LM_NODE_ERROR_MAX + LLM_ERROR_MESSAGE_MAX + 64];
-    snprintf(msg, sizeof msg, "lm_studio_url '%s': %s", url ? url : "?",
-             url ? le.message : "out of memory");
+    char shown[512];
+    llm_url_redact(url ? url : "?", shown, sizeof shown);
+    snprintf(msg, sizeof msg, "lm_studio_url '%s': %s", shown, url ? le.message : "out of memory");
     free(url);
     set_err(err, err_size, "cannot create the LM Studio client", msg);
     goto fail;
   }
   free(url);
   snprintf(n->url, sizeof n->url, "%s", llm_client_base_url(n->client));
-  lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
+  lm_node_history_limits(n);
   ros_context_set_wakeup_hook(n->ctx, wake_llm, n->client);
   if (lm_response_create(n, &e) != ROS_OK || lm_status_create(n, &e) != ROS_OK ||
       lm_services_create(n, &e) != ROS_OK || lm_actions_create(n, &e) != ROS_OK ||
@@ -165,11 +166,16 @@ void lm_describe_error(const llm_error *err, const char *url, const char *model,
     break;
   case LLM_ERR_BAD_ENDPOINT: check = "check that lm_studio_url is the server's base URL"; break;
   case LLM_ERR_CONTEXT_OVERFLOW:
-    check = "shorten the prompt, reset_chat, or lower max_history_length";
+    check = "shorten the prompt, reset_chat, or lower max_history_length or max_history_bytes";
     break;
   default: check = "check LM Studio's log"; break;
   }
   snprintf(out, size, "LM Studio request failed (%s, server %s, model '%s'): %s. Hint: %s",
            llm_status_name(err->code), url, model ? model : "", err->message[0] ? err->message
            : llm_strerror(err->code), check);
+}
+
+void lm_node_history_limits(lm_node *n) {
+  lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"),
+                        (size_t)lm_params_int(n->node, "max_history_bytes"));
 }

@@ -47,6 +47,9 @@ struct lm_node {
   lm_images *images;              /* image inputs (lm_images.c) */
 };
 
+/* lm_node.c: applies max_history_length and max_history_bytes (current values) to the history. */
+void lm_node_history_limits(lm_node *n);
+
 /* lm_actions.c */
 ros_status lm_actions_create(lm_node *n, ros_error *e);
 void lm_actions_destroy(lm_node *n);
