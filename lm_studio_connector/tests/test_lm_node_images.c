@@ -509,6 +509,11 @@ TEST(lm_node_images_max_image_bytes)
   spin_for(&f, 300);
   r = run_goal(&f, "big message", "latest");
   expect_abort(&f, &r, "more than max_image_bytes");
+  char *uri = NULL;
+  CHECK(image_data_uri_build(png, len, "image/png", &uri, NULL, NULL) == IMAGE_OK);
+  r = run_goal(&f, "big data uri", uri);
+  expect_abort(&f, &r, "more than max_image_bytes (40)");
+  free(uri);
   CHECK_EQ_INT(chat_requests(&f), 0);
   free(png);
   fx_fini(&f);

@@ -172,7 +172,13 @@ static bool too_many_goals(lm_node *n, bool chat) {
   snprintf(n->last_error, sizeof n->last_error,
            "%s goal rejected: %zu goals are running, as many as max_concurrent_goals (%zu) allows; "
            "wait for one to end or raise max_concurrent_goals", chat ? "chat" : "text", n->n_goals, max);
-  ROS_WARN(n->node, "%s", n->last_error);
+  n->goals_over_limit++;
+  int64_t now = clock_mono_ns();
+  if (now - n->over_limit_warned_ns >= 1000000000LL) { /* a flood of goals is not a flood of logs */
+    ROS_WARN(n->node, "%s (%llu rejected so)", n->last_error, (unsigned long long)n->goals_over_limit);
+    n->goals_over_limit = 0;
+    n->over_limit_warned_ns = now;
+  }
   return true;
 }
 

@@ -29,6 +29,8 @@ struct lm_node {
   ros_action_server *chat_server, *text_server;
   lm_goal *goals;                 /* running goals, newest first */
   size_t n_goals;
+  uint64_t goals_over_limit;      /* rejected by max_concurrent_goals since the last warning */
+  int64_t over_limit_warned_ns;   /* when that warning was logged (at most one a second) */
 
   ros_service *srv_list, *srv_embed, *srv_set_model, *srv_reset;
   lm_call *calls;                 /* service calls waiting for the server */
