@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "common/limits.h"
 #include "lm_node_internal.h"
 #include "lm_params.h"
 #include "ros/ros_log.h"
@@ -311,7 +312,9 @@ static bool on_cancel(void *user, ros_action_goal *h) {
 ros_status lm_actions_create(lm_node *n, ros_error *e) {
   ros_action_server_callbacks chat_cb = {on_chat_goal, on_accepted, on_cancel};
   ros_action_server_callbacks text_cb = {on_text_goal, on_accepted, on_cancel};
-  ros_action_server_options o = {.service_depth = 100};
+  /* A burst of goals as large as a server may hold (1000 at once in the soak benchmark) must
+   * not lose requests in the reader's history before the loop takes them. */
+  ros_action_server_options o = {.service_depth = LMS_MAX_ACTION_GOALS};
   ros_status st = ros_action_server_create(n->node, "chat_completion", &chat_type, &chat_cb, n,
                                            &o, &n->chat_server, e);
   if (st != ROS_OK) return st;
