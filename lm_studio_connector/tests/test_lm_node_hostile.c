@@ -1,11 +1,12 @@
 /* test_lm_node_hostile.c: lm_studio_node's limits and its API key under hostile use.
  * Limits (node in this process, real DDS on loopback, the LM Studio emulator in this process):
- * max_prompt_bytes aborts a goal naming the parameter before any request; max_concurrent_goals
- * rejects excess goals at acceptance and says why on /lm_studio_status; max_history_bytes trims
- * the history. The API key (the real executable, at debug log level): it reaches the configured
- * server and nothing else: not the console, /rosout, /lm_studio_status, /diagnostics,
- * /parameter_events, parameter reads, failed goals' messages (a 401 too), nor a server a
- * redirect points to; a password in lm_studio_url is never shown either. */
+ * max_prompt_bytes fails a goal (and get_embeddings) naming the parameter before any request;
+ * max_concurrent_goals rejects excess goals at acceptance and says why on /lm_studio_status;
+ * max_history_bytes trims the history. The API key (the real executable, at debug log level):
+ * it reaches the configured server and nothing else: not the console, /rosout,
+ * /lm_studio_status, /diagnostics, /parameter_events, parameter reads, failed goals' messages
+ * (a 401 too), nor a server a redirect points to; a password in lm_studio_url is not shown in
+ * logs, status or errors either. */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -214,6 +215,20 @@ static void fx_fini(fx *f) {
   lms_emu_stop(f->emu);
 }
 
+typedef struct embed_rec {
+  bool done, success;
+  char message[512];
+} embed_rec;
+
+static void on_embed_reply(void *user, ros_client *c, const void *response, ros_status st) {
+  embed_rec *r = user;
+  const lm_studio_interfaces_srv_dds__GetEmbeddings_Response_ *p = response;
+  r->done = true;
+  if (!p) return;
+  r->success = p->success;
+  snprintf(r->message, sizeof r->message, "%s", p->error_message ? p->error_message : "");
+}
+
 TEST(lm_node_limit_prompt_bytes)
 {
   /* 24-byte system prompt + 30-byte prompt = 54 > 50; the text action has no system prompt. */
@@ -241,6 +256,19 @@ TEST(lm_node_limit_prompt_bytes)
   CHECK_EQ_INT(run(&f.l, &f.w, &r, false, prompt30), ROS_GOAL_STATUS_ABORTED);
   CHECK_CONTAINS(r.response, "more than max_prompt_bytes (10)");
   goal_rec_fini(&r);
+  /* get_embeddings' text too. */
+  embed_rec er = {0};
+  lm_studio_interfaces_srv_dds__GetEmbeddings_Request_ eq = {.text = (char *)prompt30, .model = (char *)""};
+  ros_client *embed;
+  CHECK(ros_client_create(f.w.cli, "/get_embeddings", "lm_studio_interfaces/srv/GetEmbeddings", NULL, &embed,
+                          &e) == ROS_OK);
+  CHECK(ros_client_wait_for_service(embed, WAIT_NS) == ROS_OK);
+  CHECK(ros_client_call(embed, &eq, on_embed_reply, &er, WAIT_NS, NULL, &e) == ROS_OK);
+  CHECK(spin_until(&f.l, &er.done, 6000));
+  CHECK(!er.success);
+  CHECK_CONTAINS(er.message, "more than max_prompt_bytes (10)");
+  ros_client_destroy(embed);
+  CHECK_EQ_INT(count_requests(f.emu, "/embeddings"), 0);
   /* The hard cap: no value above LMS_MAX_PROMPT_BYTES. */
   ros_param_value_set_integer(&v, (int64_t)LMS_MAX_PROMPT_BYTES + 1);
   CHECK(ros_params_set(lm_node_ros_node(f.node), "max_prompt_bytes", &v, &e) != ROS_OK);
