@@ -12,3 +12,7 @@ add_dependencies(test_lm_node lm_studio_node)
 lms_add_test_file(test_lm_node_diag.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 60)
 lms_add_test_file(test_lm_node_images.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 90)
 lms_add_test_file(test_lm_node_more.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 120)
+# Limits (prompt, concurrent goals, history bytes) and the API key under hostile use.
+lms_add_test_file(test_lm_node_hostile.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 120)
+target_compile_definitions(test_lm_node_hostile PRIVATE LMS_NODE_EXE="$<TARGET_FILE:lm_studio_node>")
+add_dependencies(test_lm_node_hostile lm_studio_node)

@@ -4,7 +4,9 @@
  * only returning real images. Each case works in its own mkdtemp directory, removed at exit. */
 #include <errno.h>
 #include <fcntl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -209,14 +211,51 @@ TEST(image_file_load_devices_and_proc_refused) {
   image_error e;
   /* Outside the allowed directory. */
   CHECK_EQ_INT(load("/dev/zero", "/tmp", 0, &e), IMAGE_ERR_PATH_NOT_ALLOWED);
-  /* Even when the directory is allowed, a device is never opened for reading. */
-  CHECK_EQ_INT(load("/dev/zero", "/dev", 0, &e), IMAGE_ERR_NOT_REGULAR_FILE);
-  CHECK_CONTAINS(e.message, "character device");
-  CHECK_EQ_INT(load("/dev/null", "/dev", 0, &e), IMAGE_ERR_NOT_REGULAR_FILE);
-  /* /proc files claim size 0: refused as empty, never read. */
-  CHECK_EQ_INT(load("/proc/self/status", "/proc", 0, &e), IMAGE_ERR_NOT_AN_IMAGE);
-  CHECK_CONTAINS(e.message, "empty");
   CHECK_EQ_INT(load("/proc/self/status", "/tmp", 0, &e), IMAGE_ERR_PATH_NOT_ALLOWED);
+  /* /proc, /sys and /dev are refused even when allowed, directly or through "/". */
+  const char *sys_paths[] = {"/dev/zero", "/dev/null", "/dev/../dev/urandom", "/proc/self/environ",
+                             "/proc/self/status", "/sys/kernel/mm/transparent_hugepage/enabled", "//proc/./self/environ"};
+  const char *allowed[] = {"/", "/dev", "/proc", "/sys", "/proc/self"};
+  for (size_t i = 0; i < sizeof sys_paths / sizeof sys_paths[0]; i++)
+    for (size_t j = 0; j < sizeof allowed / sizeof allowed[0]; j++) {
+      CHECK_EQ_INT(load(sys_paths[i], allowed[j], 0, &e), IMAGE_ERR_PATH_NOT_ALLOWED);
+      if (strncmp(sys_paths[i], allowed[j], strlen(allowed[j])) == 0 && strcmp(allowed[j], "/") != 0)
+        CHECK_CONTAINS(e.message, "never images");
+    }
+  CHECK_CONTAINS(e.message, "refused even when image_allowed_dirs includes it");
+}
+
+TEST(image_file_load_symlink_into_proc_refused) {
+  /* A link inside an allowed directory leading into /proc or /dev, with "/" allowed too, so
+   * only the kernel-file-system rule stops it. */
+  standard_tree();
+  make_link("/proc/self/environ", "img/env.jpg");
+  make_link("/dev/zero", "img/zero.jpg");
+  make_link("/proc/self", "img/self");
+  image_error e;
+  const char *dirs[2] = {path("img"), "/"};
+  const char *links[] = {"img/env.jpg", "img/zero.jpg", "img/self/environ"};
+  for (size_t i = 0; i < sizeof links / sizeof links[0]; i++) {
+    uint8_t *bytes = NULL;
+    size_t len = 0;
+    CHECK_EQ_INT(image_file_load(path(links[i]), dirs, 2, 0, &bytes, &len, NULL, &e), IMAGE_ERR_PATH_NOT_ALLOWED);
+    CHECK(bytes == NULL);
+    CHECK_CONTAINS(e.message, "under /");
+  }
+}
+
+TEST(image_file_load_socket_refused) {
+  standard_tree();
+  int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+  CHECK(fd >= 0);
+  struct sockaddr_un a = {.sun_family = AF_UNIX};
+  snprintf(a.sun_path, sizeof a.sun_path, "%s", path("img/sock.jpg"));
+  CHECK(bind(fd, (struct sockaddr *)&a, sizeof a) == 0);
+  remember(path("img/sock.jpg"));
+  image_error e;
+  CHECK_EQ_INT(load(path("img/sock.jpg"), path("img"), 0, &e), IMAGE_ERR_NOT_REGULAR_FILE);
+  CHECK_CONTAINS(e.message, "a socket");
+  close(fd);
 }
 
 TEST(image_file_load_oversized_refused) {

@@ -868,3 +868,30 @@ TEST(client_https_with_the_right_ca_and_a_clear_tls_error_otherwise) {
   free(cert);
   free(key);
 }
+
+TEST(llm_url_redact_hides_userinfo) {
+  char out[128];
+  llm_url_redact("http://user:pa@ss@host:1234/v1?x=@", out, sizeof out);
+  CHECK_EQ_STR(out, "http://***@host:1234/v1?x=@");
+  llm_url_redact("https://token@10.0.0.1", out, sizeof out);
+  CHECK_EQ_STR(out, "https://***@10.0.0.1");
+  llm_url_redact("localhost:1234/a@b", out, sizeof out); /* an '@' in the path is not userinfo */
+  CHECK_EQ_STR(out, "localhost:1234/a@b");
+  llm_url_redact("u:p@localhost", out, sizeof out);
+  CHECK_EQ_STR(out, "***@localhost");
+  llm_url_redact(NULL, out, sizeof out);
+  CHECK_EQ_STR(out, "");
+  CHECK_EQ_INT(llm_url_redact("http://a:b@h", out, 8), 7); /* cut, still terminated */
+  CHECK_EQ_STR(out, "http://");
+  /* The client shows the redacted URL; an invalid one is quoted redacted in the error. */
+  llm_config cfg = {.base_url = "http://robot:hunter2@127.0.0.1:9/v1/"};
+  llm_error e;
+  llm_client *c = llm_client_create(&cfg, &e);
+  CHECK(c);
+  CHECK_EQ_STR(llm_client_base_url(c), "http://***@127.0.0.1:9");
+  llm_client_destroy(c);
+  cfg.base_url = "ftp://robot:hunter2@host";
+  CHECK(llm_client_create(&cfg, &e) == NULL);
+  CHECK(!strstr(e.message, "hunter2"));
+  CHECK_CONTAINS(e.message, "ftp://***@host");
+}

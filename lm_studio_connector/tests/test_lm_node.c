@@ -904,7 +904,10 @@ TEST(lm_node_destroy_with_goals_running)
   goal_rec r[3];
   for (int i = 0; i < 3; i++) {
     goal_rec_init(&r[i]);
-    send_chat(&f, &r[i], (goal_args){.prompt = "long [[tokens=3000 interval_ms=20]]",
+    /* The non-streamed one (progress feedback) waits for its answer: without the delay the
+     * emulator answers it at once, and it could end before the third goal arrives. */
+    send_chat(&f, &r[i], (goal_args){.prompt = i == 1 ? "long [[tokens=3000 delay_first_ms=60000]]"
+                                                      : "long [[tokens=3000 interval_ms=20]]",
                                      .stream = i != 1, .progress = i == 1});
   }
   /* Streams of a minute: under load the goals may take a while to start, never to end. */

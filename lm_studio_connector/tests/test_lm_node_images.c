@@ -509,7 +509,104 @@ TEST(lm_node_images_max_image_bytes)
   spin_for(&f, 300);
   r = run_goal(&f, "big message", "latest");
   expect_abort(&f, &r, "more than max_image_bytes");
+  char *uri = NULL;
+  CHECK(image_data_uri_build(png, len, "image/png", &uri, NULL, NULL) == IMAGE_OK);
+  r = run_goal(&f, "big data uri", uri);
+  expect_abort(&f, &r, "more than max_image_bytes (40)");
+  free(uri);
   CHECK_EQ_INT(chat_requests(&f), 0);
+  free(png);
+  fx_fini(&f);
+}
+
+/* No recorded request holds needle (as text or base64 of it): nothing of a refused file
+ * reached the LLM server. */
+static void expect_never_sent(fx *f, const char *needle) {
+  char *b64 = NULL;
+  size_t b64_len = 0;
+  CHECK(image_base64_encode((const uint8_t *)needle, strlen(needle), &b64, &b64_len, NULL) == IMAGE_OK);
+  b64[b64_len > 8 ? b64_len - 4 : b64_len] = '\0'; /* the padding depends on what follows */
+  for (size_t i = 0; i < lms_emu_request_count(f->emu); i++) {
+    char *s = lms_emu_request_json(f->emu, i);
+    CHECK(s);
+    CHECK_MSG(!strstr(s, needle) && !strstr(s, b64), "request %zu carries a refused file's bytes", i);
+    free(s);
+  }
+  free(b64);
+}
+
+TEST(lm_node_images_hostile_files_never_sent)
+{
+  const char *extra[] = {"max_image_bytes:=100000", NULL};
+  fx f;
+  fx_init_ex(&f, extra);
+  static const char marker[] = "HOSTILE-NOT-AN-IMAGE-0123456789abcdef";
+  char p[16][160];
+  int n = 0;
+  snprintf(p[n], sizeof p[n], "%s/text.jpg", f.dir); /* text named like an image */
+  write_file(p[n++], marker, sizeof marker - 1);
+  snprintf(p[n], sizeof p[n], "%s/outside.png", f.other); /* a real image, but not allowed */
+  size_t len;
+  uint8_t *png = make_png(&len);
+  write_file(p[n++], png, len);
+  snprintf(p[n], sizeof p[n], "%s/../%s/outside.png", f.dir, f.other + 5); /* '..' out */
+  n++;
+  snprintf(p[n], sizeof p[n], "%s/link.png", f.dir); /* a symlink out */
+  CHECK(symlink(p[1], p[n++]) == 0);
+  snprintf(p[n], sizeof p[n], "%s/environ.jpg", f.dir); /* into /proc: the node's own secrets */
+  CHECK(symlink("/proc/self/environ", p[n++]) == 0);
+  snprintf(p[n], sizeof p[n], "%s/zero.jpg", f.dir); /* a device */
+  CHECK(symlink("/dev/zero", p[n++]) == 0);
+  snprintf(p[n], sizeof p[n], "%s/fifo.jpg", f.dir);
+  CHECK(mkfifo(p[n++], 0600) == 0);
+  snprintf(p[n], sizeof p[n], "%s/dir.jpg", f.dir);
+  CHECK(mkdir(p[n++], 0700) == 0);
+  snprintf(p[n], sizeof p[n], "%s/big.png", f.dir); /* over max_image_bytes, PNG magic first */
+  {
+    size_t big = 200000;
+    uint8_t *b = calloc(big, 1);
+    CHECK(b);
+    memcpy(b, png, 16);
+    memcpy(b + 16, marker, sizeof marker - 1);
+    write_file(p[n++], b, big);
+    free(b);
+  }
+  snprintf(p[n], sizeof p[n], "%s/cut.png", f.dir); /* a PNG signature, then text */
+  {
+    uint8_t b[128];
+    memcpy(b, png, 8);
+    memcpy(b + 8, marker, sizeof marker - 1);
+    write_file(p[n++], b, 8 + sizeof marker - 1);
+  }
+  snprintf(p[n], sizeof p[n], "/proc/self/environ");
+  n++;
+  /* Every one refused, as a goal path and through image_file_input + "latest", before any
+   * request: nothing is sent. */
+  for (int i = 0; i < n; i++) {
+    goal_rec r = run_goal(&f, "hostile", p[i]);
+    CHECK_MSG(r.status == ROS_GOAL_STATUS_ABORTED, "%s: %s", p[i], r.response);
+    free(r.response);
+    std_msgs_msg_dds__String_ s = {p[i]};
+    ros_error e;
+    CHECK(ros_publisher_publish(f.file, &s, &e) == ROS_OK);
+    spin_for(&f, 200);
+    r = run_goal(&f, "hostile latest", "latest");
+    CHECK_MSG(r.status == ROS_GOAL_STATUS_ABORTED, "latest after %s: %s", p[i], r.response);
+    free(r.response);
+  }
+  CHECK_EQ_INT(chat_requests(&f), 0);
+  /* A good file then goes through, and still nothing of the refused ones was sent. */
+  char ok[160];
+  snprintf(ok, sizeof ok, "%s/ok.png", f.dir);
+  write_file(ok, png, len);
+  goal_rec r = run_goal(&f, "good", ok);
+  expect_success(&r, "good");
+  image_encoded enc = last_image(&f, "good");
+  image_info info;
+  CHECK(image_probe(enc.data, enc.len, &info, NULL) == IMAGE_OK);
+  image_encoded_free(&enc);
+  expect_never_sent(&f, marker);
+  expect_never_sent(&f, "CYCLONEDDS_URI="); /* from /proc/self/environ */
   free(png);
   fx_fini(&f);
 }

@@ -222,6 +222,38 @@ TEST(ros_goal_state_table_evict_oldest_terminal) {
   ros_goal_table_fini(&t);
 }
 
+TEST(ros_goal_state_table_admit_received_ids) {
+  ros_goal_table t = {0};
+  CHECK_EQ_INT(ros_goal_table_init(&t, 2, NULL), ROS_OK);
+  void *old = (void *)&t;
+  ros_error e;
+  ros_goal_id zero;
+  memset(&zero, 0, sizeof zero);
+  CHECK_EQ_INT(ros_goal_table_admit(&t, &zero, &old, &e), ROS_ERR_INVALID_ARGUMENT);
+  CHECK(old == NULL);
+  CHECK_CONTAINS(e.message, "all zeros");
+  int tag[2];
+  for (uint8_t k = 1; k <= 2; k++) {
+    ros_goal_id id = gid(k);
+    CHECK_EQ_INT(ros_goal_table_admit(&t, &id, &old, NULL), ROS_OK);
+    ros_goal_info info = ginfo(k, k * SEC);
+    CHECK_EQ_INT(ros_goal_table_add(&t, &info, &tag[k - 1], NULL), ROS_OK);
+  }
+  ros_goal_id dup = gid(1), fresh = gid(3);
+  CHECK_EQ_INT(ros_goal_table_admit(&t, &dup, &old, &e), ROS_ERR_STATE);
+  CHECK_CONTAINS(e.message, "exists");
+  /* Full of active goals: refused, nothing removed. */
+  CHECK_EQ_INT(ros_goal_table_admit(&t, &fresh, &old, &e), ROS_ERR_LIMIT);
+  CHECK(old == NULL && t.count == 2);
+  /* Full, with a finished goal: that one goes to make room, and its owner gets it back. */
+  ros_goal_id second = gid(2);
+  CHECK_EQ_INT(ros_goal_table_apply(&t, &second, ROS_GOAL_EVENT_EXECUTE, 0, NULL, NULL), ROS_OK);
+  CHECK_EQ_INT(ros_goal_table_apply(&t, &second, ROS_GOAL_EVENT_SUCCEED, 1, NULL, NULL), ROS_OK);
+  CHECK_EQ_INT(ros_goal_table_admit(&t, &fresh, &old, NULL), ROS_OK);
+  CHECK(old == &tag[1] && t.count == 1);
+  ros_goal_table_fini(&t);
+}
+
 /* --- §4.5, one case per row; goals 1..6 stamped 1..6 s --- */
 static const ros_goal_status six[] = {ROS_GOAL_STATUS_ACCEPTED,  ROS_GOAL_STATUS_EXECUTING,
                                       ROS_GOAL_STATUS_CANCELING, ROS_GOAL_STATUS_SUCCEEDED,

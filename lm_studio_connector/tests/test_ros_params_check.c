@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "ros_params_check.h"
+#include "ros_params_internal.h"
 #include "testing.h"
 
 static ros_param_value int_value(int64_t i) {
@@ -233,4 +234,67 @@ TEST(ros_params_constraints_text_notes_secrets) {
   char small[8];
   CHECK_EQ_INT(ros_params_constraints_text(&d, small, sizeof small), 7);
   CHECK_EQ_INT(ros_params_constraints_text(&d, NULL, 0), 0);
+}
+
+/* ros_params_answer: the services' answers computed apart from DDS, on a store with no node,
+ * for requests as a peer may send them (unknown names, NULL strings, any type code). */
+TEST(ros_params_answer_received_requests) {
+  struct ros_param_server *ps = ros_param_server_new_detached();
+  CHECK(ps);
+  ros_param_value v;
+  ros_param_value_init(&v);
+  CHECK(ros_param_value_set_string(&v, "s3cret") == ROS_PARAM_OK);
+  ros_param_descriptor secret = {.type = ROS_PARAM_STRING, .secret = true};
+  CHECK_EQ_INT(ros_params_declare_on(ps, "api_key", &v, &secret, NULL), ROS_OK);
+  ros_param_value_set_integer(&v, 5);
+  ros_param_descriptor ranged = {.type = ROS_PARAM_INTEGER, .integer_range = {true, 0, 10, 0}};
+  CHECK_EQ_INT(ros_params_declare_on(ps, "limits.count", &v, &ranged, NULL), ROS_OK);
+  ros_param_value_fini(&v);
+  ros_params_response rs;
+  ros_params_scratch sc;
+
+  char *names[] = {"limits.count", "api_key"};
+  rcl_interfaces_srv_dds__GetParameters_Request_ get = {0};
+  get.names._buffer = names;
+  get.names._length = 2;
+  ros_params_answer(ps, ROS_PARAMS_SRV_GET, &get, &rs, &sc);
+  CHECK_EQ_INT(rs.get.values._length, 2);
+  CHECK_EQ_INT(rs.get.values._buffer[0].integer_value, 5);
+  CHECK_EQ_STR(rs.get.values._buffer[1].string_value, ROS_PARAM_SECRET_PLACEHOLDER);
+  ros_params_scratch_free(&sc);
+  char *bad_names[] = {"limits.count", NULL};
+  get.names._buffer = bad_names;
+  ros_params_answer(ps, ROS_PARAMS_SRV_GET, &get, &rs, &sc); /* a NULL name: undeclared answer */
+  CHECK_EQ_INT(rs.get.values._length, 0);
+  ros_params_scratch_free(&sc);
+
+  rcl_interfaces_msg_dds__Parameter_ p[3];
+  memset(p, 0, sizeof p);
+  p[0].name = "limits.count";
+  p[0].value.type = ROS_PARAM_INTEGER;
+  p[0].value.integer_value = 11; /* out of range */
+  p[1].name = "api_key";
+  p[1].value.type = 200; /* no such type */
+  p[2].name = NULL;
+  rcl_interfaces_srv_dds__SetParameters_Request_ set = {0};
+  set.parameters._buffer = p;
+  set.parameters._length = 3;
+  ros_params_answer(ps, ROS_PARAMS_SRV_SET, &set, &rs, &sc);
+  CHECK_EQ_INT(rs.set.results._length, 3);
+  for (int i = 0; i < 3; i++) CHECK(!rs.set.results._buffer[i].successful && rs.set.results._buffer[i].reason[0]);
+  CHECK_CONTAINS(rs.set.results._buffer[0].reason, "limits.count");
+  CHECK_CONTAINS(rs.set.results._buffer[2].reason, "no name");
+  ros_params_scratch_free(&sc);
+  ros_params_answer(ps, ROS_PARAMS_SRV_SET_ATOMIC, &set, &rs, &sc);
+  CHECK(!rs.set_atomic.result.successful);
+  CHECK(!strstr(rs.set_atomic.result.reason, "s3cret"));
+  ros_params_scratch_free(&sc);
+
+  rcl_interfaces_srv_dds__ListParameters_Request_ list = {0};
+  ros_params_answer(ps, ROS_PARAMS_SRV_LIST, &list, &rs, &sc);
+  CHECK_EQ_INT(rs.list.result.names._length, 2);
+  CHECK_EQ_INT(rs.list.result.prefixes._length, 1);
+  CHECK_EQ_STR(rs.list.result.prefixes._buffer[0], "limits");
+  ros_params_scratch_free(&sc);
+  ros_param_server_destroy(ps);
 }

@@ -41,4 +41,8 @@
 #define LMS_MAX_DECLARED_PARAMS   1024       /* parameters one node declares */
 #define LMS_MAX_LOG_MESSAGE       (32u << 10) /* bytes of one log message; longer ones are cut */
 
+#define LMS_MAX_PROMPT_BYTES      (16u << 20) /* prompt + system prompt of one goal (max_prompt_bytes at most this) */
+#define LMS_MAX_CONCURRENT_GOALS  (2 * LMS_MAX_ACTION_GOALS) /* running chat + text goals (max_concurrent_goals at most this) */
+#define LMS_MAX_HISTORY_BYTES     (64u << 20) /* chat history text kept (max_history_bytes at most this) */
+
 #endif

@@ -61,6 +61,24 @@ static bool inside(const char *dir, const char *path) {
   return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+/* Kernel and device file systems: their files are not images, some have effects when read
+ * (or block, or are endless), and /proc/self/environ holds the process's secrets (the API key
+ * from $LM_STUDIO_API_KEY). Refused even when an allowed directory contains them, so that
+ * image_allowed_dirs of "/" cannot turn an image reference into a way to read them. */
+static const char *const system_dirs[] = {"/proc", "/sys", "/dev"};
+
+static const char *system_dir_of(const char *path) {
+  for (size_t i = 0; i < sizeof system_dirs / sizeof system_dirs[0]; i++)
+    if (inside(system_dirs[i], path)) return system_dirs[i];
+  return NULL;
+}
+
+static image_status system_refused(const char *sys, const char *qpath, image_error *err) {
+  return image_error_set(err, IMAGE_ERR_PATH_NOT_ALLOWED,
+                         "image path '%s' is under %s, which holds kernel or device files, never images: "
+                         "refused even when image_allowed_dirs includes it", qpath, sys);
+}
+
 /* strerror is not thread-safe; the GNU strerror_r (this file defines _GNU_SOURCE) is. */
 static const char *errno_text(int e, char *buf, size_t n) {
 #if defined(__GLIBC__)
@@ -241,6 +259,9 @@ image_status image_file_load(const char *path, const char *const *allowed_dirs, 
   if (strlen(path) >= PATH_MAX || !normalize(path, lexical))
     return image_error_set(err, IMAGE_ERR_PATH_NOT_ALLOWED, "image path '%s' is too long", qpath);
 
+  const char *sys = system_dir_of(lexical);
+  if (sys) return system_refused(sys, qpath, err);
+
   dirs *d = calloc(1, sizeof *d);
   if (!d) return image_error_set(err, IMAGE_ERR_NO_MEMORY, "no memory to check image directories");
   d->n = n_dirs;
@@ -261,6 +282,12 @@ image_status image_file_load(const char *path, const char *const *allowed_dirs, 
   char *resolved = realpath(path, NULL);
   if (!resolved) {
     st = open_errno(errno, qpath, err);
+    dirs_free(d);
+    return st;
+  }
+  if ((sys = system_dir_of(resolved)) != NULL) { /* reached through a symbolic link */
+    st = system_refused(sys, qpath, err);
+    free(resolved);
     dirs_free(d);
     return st;
   }

@@ -9,6 +9,9 @@
  * regular file of 1..max_bytes bytes by fstat; reading stops at its fstat size (never past
  * max_bytes) and a file that shrinks or grows meanwhile is refused. The content must be a
  * JPEG, PNG, WebP or GIF by magic, with a header that decodes (image_probe).
+ * Paths under /proc, /sys and /dev (as written or resolved) are always refused, even when an
+ * allowed directory contains them: kernel and device files are never images, and some (e.g.
+ * /proc/self/environ) hold secrets.
  * Path checks never touch a file outside the allowed directories, so errors do not reveal
  * what exists there. Blocking file I/O: call it where blocking for one read is acceptable. */
 #ifndef LMS_IMAGE_FILE_H

@@ -17,6 +17,7 @@
 struct llm_client {
   llm_config cfg;            /* strings below are the client's copies */
   char *base_url, *api_key, *ca_file;
+  char *shown_url; /* base_url with any user:password@ replaced by ***@, for messages */
   CURLM *multi;
 
   pthread_mutex_t mu;        /* guards queued, active (membership), next_id */
@@ -34,25 +35,41 @@ struct llm_client {
 static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
 static void curl_init_once(void) { curl_global_init(CURL_GLOBAL_DEFAULT); }
 
-/* "localhost:1234/v1/" -> "http://localhost:1234" */
-static char *normalize_base_url(const char *url, llm_error *e) {
-  if (!url || !url[0]) {
+size_t llm_url_redact(const char *url, char *out, size_t size) {
+  if (!out || size == 0) return 0;
+  if (!url) url = "";
+  const char *sep = strstr(url, "://");
+  const char *auth = sep ? sep + 3 : url;
+  size_t auth_len = strcspn(auth, "/?#");
+  const char *at = NULL;
+  for (const char *p = auth; p < auth + auth_len; p++)
+    if (*p == '@') at = p; /* the last '@' ends the userinfo (a password may hold '@') */
+  int k = at ? snprintf(out, size, "%.*s***%s", (int)(auth - url), url, at)
+             : snprintf(out, size, "%s", url);
+  return k < 0 ? 0 : (size_t)k < size ? (size_t)k : size - 1;
+}
+
+/* "localhost:1234/v1/" -> "http://localhost:1234". Error texts quote the URL redacted. */
+static char *normalize_base_url(const char *raw_url, llm_error *e) {
+  char url[512];
+  llm_url_redact(raw_url, url, sizeof url);
+  if (!raw_url || !raw_url[0]) {
     llm_error_set(e, LLM_ERR_INVALID_ARGUMENT, "the server URL is empty");
     return NULL;
   }
-  bool has_scheme = strncmp(url, "http://", 7) == 0 || strncmp(url, "https://", 8) == 0;
-  if (!has_scheme && strstr(url, "://")) {
+  bool has_scheme = strncmp(raw_url, "http://", 7) == 0 || strncmp(raw_url, "https://", 8) == 0;
+  if (!has_scheme && strstr(raw_url, "://")) {
     llm_error_set(e, LLM_ERR_INVALID_ARGUMENT, "unsupported URL scheme in \"%s\" (use http or https)",
                   url);
     return NULL;
   }
-  size_t n = strlen(url) + 8;
+  size_t n = strlen(raw_url) + 8;
   char *s = malloc(n);
   if (!s) {
     llm_error_set(e, LLM_ERR_NO_MEMORY, "out of memory");
     return NULL;
   }
-  snprintf(s, n, "%s%s", has_scheme ? "" : "http://", url);
+  snprintf(s, n, "%s%s", has_scheme ? "" : "http://", raw_url);
   size_t host = (size_t)(strstr(s, "://") - s) + 3;
   size_t len = strlen(s);
   for (;;) { /* strip trailing slashes and "/v1", never into the scheme */
@@ -90,6 +107,8 @@ llm_client *llm_client_create(const llm_config *cfg, llm_error *e) {
     free(c);
     return NULL;
   }
+  size_t shown = strlen(c->base_url) + 4;
+  if ((c->shown_url = malloc(shown)) != NULL) llm_url_redact(c->base_url, c->shown_url, shown);
   c->api_key = dup_or_null(cfg->api_key);
   c->ca_file = dup_or_null(cfg->ca_file);
   c->cfg = *cfg;
@@ -168,6 +187,7 @@ void llm_client_destroy(llm_client *c) {
   free(c->api_key);
   free(c->ca_file);
   free(c->base_url);
+  free(c->shown_url);
   free(c);
 }
 
@@ -400,4 +420,6 @@ bool llm_client_cancel(llm_client *c, uint64_t id) {
 
 unsigned llm_client_pending(llm_client *c) { return c ? atomic_load(&c->pending) : 0; }
 
-const char *llm_client_base_url(const llm_client *c) { return c ? c->base_url : NULL; }
+const char *llm_client_base_url(const llm_client *c) {
+  return c ? c->shown_url ? c->shown_url : "(out of memory)" : NULL;
+}

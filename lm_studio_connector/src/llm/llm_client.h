@@ -75,8 +75,12 @@ bool llm_client_cancel(llm_client *c, uint64_t id);
 /* Number of requests submitted and not yet finished. */
 unsigned llm_client_pending(llm_client *c);
 
-/* The normalized base URL the client talks to ("http://host:port", no trailing slash or /v1).
- * Valid for the client's lifetime. */
+/* The normalized base URL the client talks to ("http://host:port", no trailing slash or /v1),
+ * for messages: any "user:password@" shows as "***@". Valid for the client's lifetime. */
 const char *llm_client_base_url(const llm_client *c);
+
+/* Copies url to out (size bytes, always NUL-terminated) with the userinfo of its authority
+ * ("user:password@") replaced by "***@", so it can be logged. Returns the length written. */
+size_t llm_url_redact(const char *url, char *out, size_t size);
 
 #endif

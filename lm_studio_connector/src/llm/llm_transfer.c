@@ -115,6 +115,16 @@ static bool setup_easy(llm_transfer *t, const llm_config *cfg) {
   curl_easy_setopt(h, CURLOPT_TCP_NODELAY, 1L);
   curl_easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
   curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, ""); /* whatever curl can decode */
+  /* The API key goes to the configured server only: a redirect is never followed (it ends the
+   * request as an HTTP 3xx error), and even if it were, curl would not resend Authorization to
+   * another host or port. Only http and https are ever spoken. */
+  curl_easy_setopt(h, CURLOPT_FOLLOWLOCATION, 0L);
+  curl_easy_setopt(h, CURLOPT_UNRESTRICTED_AUTH, 0L);
+#if LIBCURL_VERSION_NUM >= 0x075500
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+#else
+  curl_easy_setopt(h, CURLOPT_PROTOCOLS, (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS));
+#endif
   if (t->limits.connect_ms > 0) curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS, t->limits.connect_ms);
   if (cfg->ca_file && cfg->ca_file[0]) curl_easy_setopt(h, CURLOPT_CAINFO, cfg->ca_file);
   if (cfg->insecure_tls) {

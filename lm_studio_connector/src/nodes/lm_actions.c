@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "common/limits.h"
 #include "lm_node_internal.h"
 #include "lm_params.h"
 #include "ros/ros_log.h"
@@ -156,10 +157,47 @@ static void on_done(void *user, uint64_t id, llm_result *r) {
 
 static const llm_callbacks goal_callbacks = {on_delta, on_done};
 
+/* max_concurrent_goals, checked when a goal arrives. A ROS 2 goal response carries only
+ * accepted/stamp, so the reason goes to the log (WARN) and to last_error, which
+ * /lm_studio_status and /diagnostics show. */
+static bool too_many_goals(lm_node *n, bool chat) {
+  size_t max = (size_t)lm_params_int(n->node, "max_concurrent_goals");
+  if (n->n_goals < max) return false;
+  snprintf(n->last_error, sizeof n->last_error,
+           "%s goal rejected: %zu goals are running, as many as max_concurrent_goals (%zu) allows; "
+           "wait for one to end or raise max_concurrent_goals", chat ? "chat" : "text", n->n_goals, max);
+  n->goals_over_limit++;
+  int64_t now = clock_mono_ns();
+  if (now - n->over_limit_warned_ns >= 1000000000LL) { /* a flood of goals is not a flood of logs */
+    ROS_WARN(n->node, "%s (%llu rejected so)", n->last_error, (unsigned long long)n->goals_over_limit);
+    n->goals_over_limit = 0;
+    n->over_limit_warned_ns = now;
+  }
+  return true;
+}
+
+/* max_prompt_bytes: the prompt plus, for a chat, the system prompt. NULL when it fits, else
+ * a malloc'd reason naming the parameter. */
+static char *prompt_too_large(lm_node *n, bool chat, const char *prompt) {
+  size_t max = (size_t)lm_params_int(n->node, "max_prompt_bytes");
+  size_t len = strlen(prompt ? prompt : "");
+  if (chat) {
+    char *sys = lm_params_string(n->node, "system_prompt");
+    len += sys ? strlen(sys) : 0;
+    free(sys);
+  }
+  if (len <= max) return NULL;
+  char why[256];
+  snprintf(why, sizeof why, "the prompt%s is %zu bytes, more than max_prompt_bytes (%zu): shorten it "
+           "or raise max_prompt_bytes", chat ? " with the system prompt" : "", len, max);
+  return strdup(why);
+}
+
 static ros_goal_decision on_goal_common(lm_node *n, ros_action_goal *h, bool chat,
                                         const char *prompt, const char *model, int max_tokens,
                                         float temperature, int timeout, bool use_history,
                                         bool stream, bool progress, const char *image) {
+  if (too_many_goals(n, chat)) return ROS_GOAL_REJECT;
   lm_goal *g = calloc(1, sizeof *g);
   if (!g) return ROS_GOAL_REJECT;
   g->n = n;
@@ -173,7 +211,8 @@ static ros_goal_decision on_goal_common(lm_node *n, ros_action_goal *h, bool cha
   g->use_history = use_history;
   g->stream = stream;
   g->progress = progress && !stream;
-  if (image && image[0]) { /* resolved now: "latest" is the image at goal time */
+  g->fail = prompt_too_large(n, chat, g->prompt);
+  if (image && image[0] && !g->fail) { /* resolved now: "latest" is the image at goal time */
     char why[2048];
     if (!lm_images_resolve(n, image, &g->image, why, sizeof why)) g->fail = strdup(why);
     if (!g->image && !g->fail) g->fail = strdup("out of memory preparing the image");
@@ -220,6 +259,9 @@ static void on_accepted(void *user, ros_action_goal *h) {
                                        g->stream);
   llm_error e;
   g->start_ns = g->last_fb_ns = clock_mono_ns();
+  ROS_DEBUG(n->node, "%s goal: request to %s, model '%s', %zu prompt bytes%s%s",
+            g->chat ? "chat" : "text", n->url, g->model, strlen(g->prompt),
+            g->stream ? ", streamed" : "", g->image ? ", with an image" : "");
   if (g->chat)
     g->req_id = lm_start_chat(n, &o, g->prompt, g->use_history, g->image, &goal_callbacks, g, &e);
   else
@@ -243,7 +285,9 @@ static bool on_cancel(void *user, ros_action_goal *h) {
 ros_status lm_actions_create(lm_node *n, ros_error *e) {
   ros_action_server_callbacks chat_cb = {on_chat_goal, on_accepted, on_cancel};
   ros_action_server_callbacks text_cb = {on_text_goal, on_accepted, on_cancel};
-  ros_action_server_options o = {.service_depth = 100};
+  /* A burst of goals as large as a server may hold (1000 at once in the soak benchmark) must
+   * not lose requests in the reader's history before the loop takes them. */
+  ros_action_server_options o = {.service_depth = LMS_MAX_ACTION_GOALS};
   ros_status st = ros_action_server_create(n->node, "chat_completion", &chat_type, &chat_cb, n,
                                            &o, &n->chat_server, e);
   if (st != ROS_OK) return st;

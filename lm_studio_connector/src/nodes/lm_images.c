@@ -257,7 +257,12 @@ bool lm_images_resolve(lm_node *n, const char *image_data, char **uri, char *why
       snprintf(why, size, "image_data is not a usable data URI: %s", ie.message);
       return false;
     }
-    bool ok = prepare_bytes(n, NULL, enc.data, enc.len, "the image_data data URI", uri, why, size);
+    bool ok = enc.len <= max_bytes(n);
+    if (!ok)
+      snprintf(why, size, "the image_data data URI holds %zu bytes, more than max_image_bytes (%zu)", enc.len,
+               max_bytes(n));
+    else
+      ok = prepare_bytes(n, NULL, enc.data, enc.len, "the image_data data URI", uri, why, size);
     image_encoded_free(&enc);
     return ok;
   }

@@ -65,15 +65,16 @@ lm_node *lm_node_create(const lm_node_options *o, char *err, size_t err_size) {
   free(key);
   if (!n->client) {
     char msg[LM_NODE_ERROR_MAX + LLM_ERROR_MESSAGE_MAX + 64];
-    snprintf(msg, sizeof msg, "lm_studio_url '%s': %s", url ? url : "?",
-             url ? le.message : "out of memory");
+    char shown[512];
+    llm_url_redact(url ? url : "?", shown, sizeof shown);
+    snprintf(msg, sizeof msg, "lm_studio_url '%s': %s", shown, url ? le.message : "out of memory");
     free(url);
     set_err(err, err_size, "cannot create the LM Studio client", msg);
     goto fail;
   }
   free(url);
   snprintf(n->url, sizeof n->url, "%s", llm_client_base_url(n->client));
-  lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
+  lm_node_history_limits(n);
   ros_context_set_wakeup_hook(n->ctx, wake_llm, n->client);
   ros_status st = lm_response_create(n, &e);
   if (st == ROS_OK) st = lm_status_create(n, &e);
@@ -206,7 +207,7 @@ void lm_describe_error(const llm_error *err, const char *url, const char *model,
     break;
   case LLM_ERR_BAD_ENDPOINT: check = "check that lm_studio_url is the server's base URL"; break;
   case LLM_ERR_CONTEXT_OVERFLOW:
-    check = "shorten the prompt, reset_chat, or lower max_history_length";
+    check = "shorten the prompt, reset_chat, or lower max_history_length or max_history_bytes";
     break;
   default: check = "check LM Studio's log"; break;
   }
@@ -236,7 +237,7 @@ llm_request_opts lm_request_opts(const char *model, int max_tokens, double tempe
 }
 
 void lm_keep_exchange(lm_node *n, const char *prompt, const char *answer) {
-  lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
+  lm_node_history_limits(n);
   if (!lm_history_add(&n->history, prompt, answer))
     ROS_WARN(n->node, "out of memory: exchange not kept in history");
 }
@@ -244,7 +245,7 @@ void lm_keep_exchange(lm_node *n, const char *prompt, const char *answer) {
 uint64_t lm_start_chat(lm_node *n, const llm_request_opts *o, const char *prompt,
                        bool use_history, const char *image, const llm_callbacks *cb, void *user,
                        llm_error *e) {
-  lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"), 0);
+  lm_node_history_limits(n);
   char *system_prompt = lm_params_string(n->node, "system_prompt");
   lm_chat_messages m = {0};
   if (!system_prompt ||
@@ -258,4 +259,9 @@ uint64_t lm_start_chat(lm_node *n, const llm_request_opts *o, const char *prompt
   uint64_t id = llm_client_chat(n->client, o, m.msgs, m.n, cb, user, e);
   lm_history_free_messages(&m);
   return id;
+}
+
+void lm_node_history_limits(lm_node *n) {
+  lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"),
+                        (size_t)lm_params_int(n->node, "max_history_bytes"));
 }

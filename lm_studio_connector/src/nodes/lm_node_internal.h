@@ -32,6 +32,8 @@ struct lm_node {
   ros_action_server *chat_server, *text_server;
   lm_goal *goals;                 /* running goals, newest first */
   size_t n_goals;
+  uint64_t goals_over_limit;      /* rejected by max_concurrent_goals since the last warning */
+  int64_t over_limit_warned_ns;   /* when that warning was logged (at most one a second) */
 
   ros_service *srv_list, *srv_embed, *srv_set_model, *srv_reset;
   lm_call *calls;                 /* service calls waiting for the server */
@@ -53,6 +55,9 @@ struct lm_node {
   lm_topics *topics;              /* topic front-end (lm_topics.c), LM_NODE_TOPICS only */
   size_t topic_running, topic_waiting; /* its requests, for the status */
 };
+
+/* lm_node.c: applies max_history_length and max_history_bytes (current values) to the history. */
+void lm_node_history_limits(lm_node *n);
 
 /* lm_actions.c */
 ros_status lm_actions_create(lm_node *n, ros_error *e);

@@ -52,8 +52,14 @@ static const lm_param_spec table[] = {
       "ones are downscaled; 0: never downscale)", 0, LMS_MAX_IMAGE_SIDE, true),
     D("image_max_age", 0.0, "Seconds after which the latest received image is too old for "
       "image_data 'latest' (0: no limit)", 0.0, 1e9, false, true),
-    I("max_image_bytes", LMS_MAX_IMAGE_FILE_SIZE, "Largest image file or compressed image "
-      "message used, in bytes", 1, LMS_MAX_IMAGE_FILE_SIZE, true),
+    I("max_image_bytes", LMS_MAX_IMAGE_FILE_SIZE, "Largest image file, compressed image "
+      "message or image_data data URI content used, in bytes", 1, LMS_MAX_IMAGE_FILE_SIZE, true),
+    I("max_prompt_bytes", 1 << 20, "Largest prompt plus system prompt of one goal (or text of one "
+      "get_embeddings call), in bytes; larger ones fail saying so", 1, LMS_MAX_PROMPT_BYTES, true),
+    I("max_concurrent_goals", LMS_MAX_ACTION_GOALS, "Most chat and text completion goals running at once, "
+      "both actions together (more are rejected when they arrive)", 1, LMS_MAX_CONCURRENT_GOALS, true),
+    I("max_history_bytes", 4 << 20, "Most bytes of chat history text kept for use_history (the oldest "
+      "exchanges go first)", 1, LMS_MAX_HISTORY_BYTES, true),
 };
 
 const lm_param_spec *lm_params_table(size_t *count) {

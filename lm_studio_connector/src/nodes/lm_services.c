@@ -205,6 +205,17 @@ static void on_list(void *user, ros_service *s, const void *request, const ros_r
 static void on_embed(void *user, ros_service *s, const void *request, const ros_request_id *id) {
   lm_node *n = user;
   const embed_req *q = request;
+  size_t len = q->text ? strlen(q->text) : 0, max = (size_t)lm_params_int(n->node, "max_prompt_bytes");
+  if (len > max) { /* refused before any request, as a goal's prompt is */
+    char msg[160];
+    snprintf(msg, sizeof msg, "the text is %zu bytes, more than max_prompt_bytes (%zu): shorten it or raise "
+             "max_prompt_bytes", len, max);
+    embed_resp resp = {.success = false, .error_message = msg};
+    ros_error e;
+    if (ros_service_reply(s, id, &resp, &e) != ROS_OK)
+      ROS_WARN(n->node, "get_embeddings: reply not sent: %s", e.message);
+    return;
+  }
   /* An empty model lets the server pick its loaded embedding model: model_name is a chat model. */
   lm_call *c = call_new(n, CALL_EMBED, s, id, q->model);
   if (!c) return;

@@ -116,17 +116,15 @@ static bool refuse(ros_action_server *s, const ros_goal_id *id, const char *why)
   return false;
 }
 
-/* Server-side checks before the user is asked; makes room by forgetting the oldest finished
- * goal when the table is full (its result goes early rather than refusing new work). */
+/* Server-side checks before the user is asked (ros_goal_table_admit). */
 static bool admissible(ros_action_server *s, const ros_goal_id *id) {
-  if (ros_goal_id_is_zero(id)) return refuse(s, id, "the goal id is all zeros");
-  if (ros_goal_table_find(&s->goals, id)) return refuse(s, id, "a goal with this id exists");
-  if (s->goals.count < s->goals.max) return true;
-  ros_action_goal *old = ros_goal_table_evict_oldest_terminal(&s->goals);
-  if (!old) return refuse(s, id, "the server is running as many goals as it may hold "
-                                 "(LMS_MAX_ACTION_GOALS or the max_goals option)");
-  s->stats.goals_evicted++;
-  free_goal(s, old);
+  void *old = NULL;
+  ros_error e;
+  if (ros_goal_table_admit(&s->goals, id, &old, &e) != ROS_OK) return refuse(s, id, e.message);
+  if (old) {
+    s->stats.goals_evicted++;
+    free_goal(s, old);
+  }
   return true;
 }
 

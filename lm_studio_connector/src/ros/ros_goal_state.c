@@ -238,6 +238,17 @@ void *ros_goal_table_evict_oldest_terminal(ros_goal_table *t) {
   return NULL;
 }
 
+ros_status ros_goal_table_admit(ros_goal_table *t, const ros_goal_id *id, void **evicted, ros_error *e) {
+  *evicted = NULL;
+  if (ros_goal_id_is_zero(id)) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "the goal id is all zeros");
+  if (ros_goal_table_find(t, id)) return ros_error_set(e, ROS_ERR_STATE, "a goal with this id exists");
+  if (t->count < t->max) return ROS_OK;
+  *evicted = ros_goal_table_evict_oldest_terminal(t);
+  if (*evicted) return ROS_OK;
+  return ros_error_set(e, ROS_ERR_LIMIT, "the server is running as many goals as it may hold "
+                                         "(LMS_MAX_ACTION_GOALS or the max_goals option)");
+}
+
 size_t ros_goal_table_expire(ros_goal_table *t, int64_t now_mono_ns, int64_t timeout_ns,
                              void (*drop)(void *ctx, void *data), void *ctx) {
   size_t removed = 0, i = 0;

@@ -67,6 +67,13 @@ size_t ros_goal_table_active_count(const ros_goal_table *t);
 /* Removes the oldest terminal goal to make room and returns its data (NULL if every goal is
  * still active: nothing removed). */
 void *ros_goal_table_evict_oldest_terminal(ros_goal_table *t);
+/* The server's checks on a received goal id before its owner is asked: ROS_OK (may be added),
+ * ROS_ERR_INVALID_ARGUMENT (zero id), ROS_ERR_STATE (id already held) or ROS_ERR_LIMIT (full of
+ * active goals). When full it makes room by removing the oldest terminal goal, whose data goes
+ * to *evicted for the caller to free (NULL otherwise): its result goes early rather than
+ * refusing new work. */
+ros_status ros_goal_table_admit(ros_goal_table *t, const ros_goal_id *id, void **evicted,
+                                ros_error *e) ROS_ACTION_WARN_UNUSED;
 /* Removes every terminal goal that ended more than timeout_ns before now_mono_ns, calling
  * drop(ctx, data) for each after its removal. Returns how many went. Active goals never expire. */
 size_t ros_goal_table_expire(ros_goal_table *t, int64_t now_mono_ns, int64_t timeout_ns,

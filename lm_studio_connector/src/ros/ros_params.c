@@ -68,18 +68,24 @@ ros_status ros_param_server_create(ros_node *n, struct ros_param_server **out, r
   return ros_param_server_create_ex(n, NULL, out, e);
 }
 
-ros_status ros_param_server_create_ex(ros_node *n, const ros_param_server_options *opts,
-                                      struct ros_param_server **out, ros_error *e) {
-  if (!n || !out) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "%s: node and out are required", __func__);
+struct ros_param_server *ros_param_server_new_detached(void) {
   struct ros_param_server *ps = calloc(1, sizeof *ps);
-  if (!ps) return ros_error_set(e, ROS_ERR_NO_MEMORY, "%s: out of memory", __func__);
-  ps->node = n;
+  if (!ps) return NULL;
   ros_param_overrides_init(&ps->overrides);
   pthread_mutexattr_t attr;
   pthread_mutexattr_init(&attr);
   pthread_mutexattr_settype(&attr, PTHREAD_MUTEX_RECURSIVE);
   pthread_mutex_init(&ps->lock, &attr);
   pthread_mutexattr_destroy(&attr);
+  return ps;
+}
+
+ros_status ros_param_server_create_ex(ros_node *n, const ros_param_server_options *opts,
+                                      struct ros_param_server **out, ros_error *e) {
+  if (!n || !out) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "%s: node and out are required", __func__);
+  struct ros_param_server *ps = ros_param_server_new_detached();
+  if (!ps) return ros_error_set(e, ROS_ERR_NO_MEMORY, "%s: out of memory", __func__);
+  ps->node = n;
   ros_status st = ROS_OK;
   ros_args_error ae;
   const ros_args *args = ros_node_args(n);
@@ -163,8 +169,13 @@ static ros_status initial_value(struct ros_param_server *ps, const char *name,
 ros_status ros_params_declare(ros_node *n, const char *name, const ros_param_value *default_value,
                               const ros_param_descriptor *d, ros_error *e) {
   struct ros_param_server *ps = server_of(n);
-  char reason[REASON_MAX];
   if (!ps) return ros_error_set(e, n ? ROS_ERR_STATE : ROS_ERR_INVALID_ARGUMENT, "%s: the node has no parameter server", __func__);
+  return ros_params_declare_on(ps, name, default_value, d, e);
+}
+
+ros_status ros_params_declare_on(struct ros_param_server *ps, const char *name, const ros_param_value *default_value,
+                                 const ros_param_descriptor *d, ros_error *e) {
+  char reason[REASON_MAX];
   if (!ros_params_name_ok(name, reason, sizeof reason)) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "%s", reason);
   ros_param_descriptor dd;
   memset(&dd, 0, sizeof dd);

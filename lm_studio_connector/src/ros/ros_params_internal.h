@@ -39,6 +39,13 @@ typedef struct ros_param_assignment {
   const ros_param_value *value;
 } ros_param_assignment;
 
+/* A store with no node: no services, no events, no overrides (the fuzzer drives the service
+ * answers on one). Free with ros_param_server_destroy. NULL when out of memory. */
+struct ros_param_server *ros_param_server_new_detached(void);
+/* ros_params_declare on a store rather than a node. */
+ros_status ros_params_declare_on(struct ros_param_server *ps, const char *name, const ros_param_value *default_value,
+                                 const ros_param_descriptor *d, ros_error *e);
+
 /* Index of name, or -1. Lock held. */
 long ros_params_find_index(const struct ros_param_server *ps, const char *name);
 
@@ -81,6 +88,36 @@ void ros_params_publish_event(struct ros_param_server *ps, const ros_param_event
                               const ros_param_event_item *deleted, size_t n_deleted);
 
 /* --- services (ros_params_srv.c) --- */
+
+typedef enum ros_params_srv_kind {
+  ROS_PARAMS_SRV_GET, ROS_PARAMS_SRV_TYPES, ROS_PARAMS_SRV_SET, ROS_PARAMS_SRV_SET_ATOMIC,
+  ROS_PARAMS_SRV_DESCRIBE, ROS_PARAMS_SRV_LIST, ROS_PARAMS_SRV_COUNT
+} ros_params_srv_kind;
+
+/* The response of any of the six services. */
+typedef union ros_params_response {
+  rcl_interfaces_srv_dds__GetParameters_Response_ get;
+  rcl_interfaces_srv_dds__GetParameterTypes_Response_ types;
+  rcl_interfaces_srv_dds__SetParameters_Response_ set;
+  rcl_interfaces_srv_dds__SetParametersAtomically_Response_ set_atomic;
+  rcl_interfaces_srv_dds__DescribeParameters_Response_ describe;
+  rcl_interfaces_srv_dds__ListParameters_Response_ list;
+} ros_params_response;
+
+/* Memory an answer points into besides the store; free after the reply is sent. */
+typedef struct ros_params_scratch {
+  void *mem[4];
+  char **strings; /* n_strings malloc'd strings (list_parameters' prefixes) */
+  size_t n_strings;
+} ros_params_scratch;
+
+/* Computes the answer to one received request (request is kind's X_Request struct, as the
+ * service layer hands it over: any lengths, NULL strings). rs borrows the store's memory:
+ * hold ps->lock (recursive) from this call until rs is no longer used, then
+ * ros_params_scratch_free(sc). Sets go through ros_params_apply (and the set callback). */
+void ros_params_answer(struct ros_param_server *ps, ros_params_srv_kind kind, const void *request,
+                       ros_params_response *rs, ros_params_scratch *sc);
+void ros_params_scratch_free(ros_params_scratch *sc);
 
 /* Creates the six services under the node's FQN. Returns the service layer's codes. */
 ros_status ros_params_services_create(struct ros_param_server *ps, ros_error *e);

@@ -3,9 +3,11 @@
  * empty list when any name is undeclared; set_parameters gives one result per entry, each set
  * on its own (and offered to the set callback alone); set_parameters_atomically all or nothing;
  * list_parameters by prefixes and depth, in name order, with the deduplicated prefixes.
- * Runs on the loop thread (service callbacks); replies borrow the store's memory under its
- * lock, which is enough because ros_service_reply copies whatever it has to keep. Requests
- * larger than MAX_REQUEST entries get the "undeclared" answer instead of a huge allocation. */
+ * The answers are computed by ros_params_answer, apart from DDS (the fuzzer drives it);
+ * the service callbacks only add the reply. Runs on the loop thread; replies borrow the
+ * store's memory under its lock, which is enough because ros_service_reply copies whatever it
+ * has to keep. Requests larger than MAX_REQUEST entries get the "undeclared" answer instead
+ * of a huge allocation. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,10 +19,8 @@
 /* Most names or parameters one request may carry (far above any real node's count). */
 #define MAX_REQUEST (4 * ROS_PARAMS_MAX_DECLARED)
 
-enum { SRV_GET, SRV_TYPES, SRV_SET, SRV_SET_ATOMIC, SRV_DESCRIBE, SRV_LIST, SRV_COUNT };
-
 struct ros_params_services {
-  ros_service *svc[SRV_COUNT];
+  ros_service *svc[ROS_PARAMS_SRV_COUNT];
 };
 
 #define SEQ(seq, ptr, len) \
@@ -36,72 +36,65 @@ static bool find_all(struct ros_param_server *ps, const dds_sequence_string *nam
   return true;
 }
 
-static void reply(ros_service *s, const ros_request_id *id, void *response) {
-  /* A failed reply (client gone, queue full) is counted by the service layer; nothing to undo. */
-  (void)ros_service_reply(s, id, response, NULL);
+static void scratch_keep(ros_params_scratch *sc, void *p) {
+  for (size_t i = 0; i < sizeof sc->mem / sizeof sc->mem[0]; i++)
+    if (!sc->mem[i]) {
+      sc->mem[i] = p;
+      return;
+    }
+  free(p); /* cannot happen: no answer keeps more blocks than mem holds */
 }
 
-static void on_get(void *user, ros_service *s, const void *request, const ros_request_id *id) {
-  struct ros_param_server *ps = user;
-  const rcl_interfaces_srv_dds__GetParameters_Request_ *rq = request;
-  rcl_interfaces_srv_dds__GetParameters_Response_ rs;
-  memset(&rs, 0, sizeof rs);
+void ros_params_scratch_free(ros_params_scratch *sc) {
+  for (size_t j = 0; j < sc->n_strings; j++) free(sc->strings[j]);
+  for (size_t i = 0; i < sizeof sc->mem / sizeof sc->mem[0]; i++) free(sc->mem[i]);
+  memset(sc, 0, sizeof *sc);
+}
+
+static void answer_get(struct ros_param_server *ps, const rcl_interfaces_srv_dds__GetParameters_Request_ *rq,
+                       rcl_interfaces_srv_dds__GetParameters_Response_ *rs, ros_params_scratch *sc) {
   uint32_t n = rq->names._length;
   long *idx = n <= MAX_REQUEST ? calloc(n ? n : 1, sizeof *idx) : NULL;
   rcl_interfaces_msg_dds__ParameterValue_ *vals = idx ? calloc(n ? n : 1, sizeof *vals) : NULL;
-  pthread_mutex_lock(&ps->lock);
+  scratch_keep(sc, idx);
+  scratch_keep(sc, vals);
   if (vals && find_all(ps, &rq->names, idx)) {
     for (uint32_t i = 0; i < n; i++) {
       const ros_param_entry *pe = &ps->items[idx[i]];
       ros_params_msg_borrow(&pe->value, pe->d.secret, &vals[i]);
     }
-    SEQ(rs.values, n ? vals : NULL, n);
+    SEQ(rs->values, n ? vals : NULL, n);
   }
-  reply(s, id, &rs);
-  pthread_mutex_unlock(&ps->lock);
-  free(vals);
-  free(idx);
 }
 
-static void on_types(void *user, ros_service *s, const void *request, const ros_request_id *id) {
-  struct ros_param_server *ps = user;
-  const rcl_interfaces_srv_dds__GetParameterTypes_Request_ *rq = request;
-  rcl_interfaces_srv_dds__GetParameterTypes_Response_ rs;
-  memset(&rs, 0, sizeof rs);
+static void answer_types(struct ros_param_server *ps, const rcl_interfaces_srv_dds__GetParameterTypes_Request_ *rq,
+                         rcl_interfaces_srv_dds__GetParameterTypes_Response_ *rs, ros_params_scratch *sc) {
   uint32_t n = rq->names._length;
   long *idx = n <= MAX_REQUEST ? calloc(n ? n : 1, sizeof *idx) : NULL;
   uint8_t *types = idx ? calloc(n ? n : 1, 1) : NULL;
-  pthread_mutex_lock(&ps->lock);
+  scratch_keep(sc, idx);
+  scratch_keep(sc, types);
   if (types && find_all(ps, &rq->names, idx)) {
     /* A secret is served as its STRING placeholder, which is also its declared type. */
     for (uint32_t i = 0; i < n; i++) types[i] = (uint8_t)ps->items[idx[i]].value.type;
-    SEQ(rs.types, n ? types : NULL, n);
+    SEQ(rs->types, n ? types : NULL, n);
   }
-  reply(s, id, &rs);
-  pthread_mutex_unlock(&ps->lock);
-  free(types);
-  free(idx);
 }
 
-static void on_describe(void *user, ros_service *s, const void *request, const ros_request_id *id) {
-  struct ros_param_server *ps = user;
-  const rcl_interfaces_srv_dds__DescribeParameters_Request_ *rq = request;
-  rcl_interfaces_srv_dds__DescribeParameters_Response_ rs;
-  memset(&rs, 0, sizeof rs);
+static void answer_describe(struct ros_param_server *ps,
+                            const rcl_interfaces_srv_dds__DescribeParameters_Request_ *rq,
+                            rcl_interfaces_srv_dds__DescribeParameters_Response_ *rs, ros_params_scratch *sc) {
   uint32_t n = rq->names._length;
   long *idx = n <= MAX_REQUEST ? calloc(n ? n : 1, sizeof *idx) : NULL;
   rcl_interfaces_msg_dds__ParameterDescriptor_ *ds = idx ? calloc(n ? n : 1, sizeof *ds) : NULL;
   ros_params_desc_storage *store = ds ? calloc(n ? n : 1, sizeof *store) : NULL;
-  pthread_mutex_lock(&ps->lock);
+  scratch_keep(sc, idx);
+  scratch_keep(sc, ds);
+  scratch_keep(sc, store);
   if (store && find_all(ps, &rq->names, idx)) {
     for (uint32_t i = 0; i < n; i++) ros_params_msg_descriptor(&ps->items[idx[i]], &store[i], &ds[i]);
-    SEQ(rs.descriptors, n ? ds : NULL, n);
+    SEQ(rs->descriptors, n ? ds : NULL, n);
   }
-  reply(s, id, &rs);
-  pthread_mutex_unlock(&ps->lock);
-  free(store);
-  free(ds);
-  free(idx);
 }
 
 /* Converts the request's values; a value that cannot be taken fails its entry with a reason.
@@ -119,11 +112,8 @@ static void take_values(const dds_sequence_rcl_interfaces_msg_dds__Parameter_ *p
   }
 }
 
-static void on_set(void *user, ros_service *s, const void *request, const ros_request_id *id) {
-  struct ros_param_server *ps = user;
-  const rcl_interfaces_srv_dds__SetParameters_Request_ *rq = request;
-  rcl_interfaces_srv_dds__SetParameters_Response_ rs;
-  memset(&rs, 0, sizeof rs);
+static void answer_set(struct ros_param_server *ps, const rcl_interfaces_srv_dds__SetParameters_Request_ *rq,
+                       rcl_interfaces_srv_dds__SetParameters_Response_ *rs, ros_params_scratch *sc) {
   uint32_t n = rq->parameters._length;
   if (n > MAX_REQUEST) n = 0; /* answered with no results: the client sees a broken reply */
   size_t cnt = n ? n : 1;
@@ -131,6 +121,8 @@ static void on_set(void *user, ros_service *s, const void *request, const ros_re
   bool *ok = calloc(cnt, sizeof *ok);
   char(*reasons)[ROS_PARAMS_REASON_MAX] = calloc(cnt, sizeof *reasons);
   rcl_interfaces_msg_dds__SetParametersResult_ *res = calloc(cnt, sizeof *res);
+  scratch_keep(sc, reasons);
+  scratch_keep(sc, res);
   if (vals && ok && reasons && res) {
     take_values(&rq->parameters, vals, ok, reasons);
     for (uint32_t i = 0; i < n; i++) {
@@ -141,63 +133,63 @@ static void on_set(void *user, ros_service *s, const void *request, const ros_re
       res[i].successful = ok[i];
       res[i].reason = ok[i] ? (char *)"" : reasons[i];
     }
-    SEQ(rs.results, n ? res : NULL, n);
+    SEQ(rs->results, n ? res : NULL, n);
     for (uint32_t i = 0; i < n; i++) ros_param_value_fini(&vals[i]);
   }
-  reply(s, id, &rs);
-  free(res);
-  free(reasons);
   free(ok);
   free(vals);
 }
 
-static void on_set_atomic(void *user, ros_service *s, const void *request, const ros_request_id *id) {
-  struct ros_param_server *ps = user;
-  const rcl_interfaces_srv_dds__SetParametersAtomically_Request_ *rq = request;
-  rcl_interfaces_srv_dds__SetParametersAtomically_Response_ rs;
-  memset(&rs, 0, sizeof rs);
+static void answer_set_atomic(struct ros_param_server *ps,
+                              const rcl_interfaces_srv_dds__SetParametersAtomically_Request_ *rq,
+                              rcl_interfaces_srv_dds__SetParametersAtomically_Response_ *rs,
+                              ros_params_scratch *sc) {
   uint32_t n = rq->parameters._length;
   size_t cnt = n ? n : 1;
-  char reason[ROS_PARAMS_REASON_MAX] = "out of memory";
+  char *reason = malloc(ROS_PARAMS_REASON_MAX);
+  scratch_keep(sc, reason);
+  if (!reason) {
+    rs->result.reason = (char *)"out of memory";
+    return;
+  }
+  snprintf(reason, ROS_PARAMS_REASON_MAX, "out of memory");
   ros_param_value *vals = n <= MAX_REQUEST ? calloc(cnt, sizeof *vals) : NULL;
   bool *ok = calloc(cnt, sizeof *ok);
   char(*reasons)[ROS_PARAMS_REASON_MAX] = calloc(cnt, sizeof *reasons);
   ros_param_assignment *a = calloc(cnt, sizeof *a);
-  if (n > MAX_REQUEST) snprintf(reason, sizeof reason, "too many parameters in one request (most %d)", MAX_REQUEST);
+  if (n > MAX_REQUEST) snprintf(reason, ROS_PARAMS_REASON_MAX, "too many parameters in one request (most %d)", MAX_REQUEST);
   if (vals && ok && reasons && a) {
     take_values(&rq->parameters, vals, ok, reasons);
     bool all = true;
     for (uint32_t i = 0; i < n && all; i++) {
       if (!ok[i]) {
-        memcpy(reason, reasons[i], sizeof reason);
+        memcpy(reason, reasons[i], ROS_PARAMS_REASON_MAX);
         all = false;
       }
       a[i] = (ros_param_assignment){rq->parameters._buffer[i].name, &vals[i]};
     }
-    rs.result.successful = all && ros_params_apply(ps, a, n, true, reason, sizeof reason) == ROS_OK;
+    rs->result.successful = all && ros_params_apply(ps, a, n, true, reason, ROS_PARAMS_REASON_MAX) == ROS_OK;
     for (uint32_t i = 0; i < n; i++) ros_param_value_fini(&vals[i]);
   }
-  rs.result.reason = rs.result.successful ? (char *)"" : reason;
-  reply(s, id, &rs);
+  rs->result.reason = rs->result.successful ? (char *)"" : reason;
   free(a);
   free(reasons);
   free(ok);
   free(vals);
 }
 
-static void on_list(void *user, ros_service *s, const void *request, const ros_request_id *id) {
-  struct ros_param_server *ps = user;
-  const rcl_interfaces_srv_dds__ListParameters_Request_ *rq = request;
-  rcl_interfaces_srv_dds__ListParameters_Response_ rs;
-  memset(&rs, 0, sizeof rs);
+static void answer_list(struct ros_param_server *ps, const rcl_interfaces_srv_dds__ListParameters_Request_ *rq,
+                        rcl_interfaces_srv_dds__ListParameters_Response_ *rs, ros_params_scratch *sc) {
   uint32_t np = rq->prefixes._length;
   const char *const *prefixes = (const char *const *)rq->prefixes._buffer;
   for (uint32_t i = 0; i < np; i++)
     if (!prefixes[i]) np = 0; /* malformed: answer as if there were no prefixes */
-  pthread_mutex_lock(&ps->lock);
   size_t cnt = ps->count ? ps->count : 1;
   char **names = calloc(cnt, sizeof *names);
   char **pfx = calloc(cnt, sizeof *pfx);
+  scratch_keep(sc, names);
+  scratch_keep(sc, pfx);
+  sc->strings = pfx;
   size_t nn = 0, npfx = 0;
   if (names && pfx) {
     for (size_t i = 0; i < ps->count; i++) {
@@ -210,33 +202,70 @@ static void on_list(void *user, ros_service *s, const void *request, const ros_r
       for (size_t j = 0; j < npfx && !seen; j++) seen = strlen(pfx[j]) == pl && memcmp(pfx[j], nm, pl) == 0;
       if (!seen && (pfx[npfx] = strndup(nm, pl)) != NULL) npfx++;
     }
-    SEQ(rs.result.names, nn ? names : NULL, nn);
-    SEQ(rs.result.prefixes, npfx ? pfx : NULL, npfx);
+    SEQ(rs->result.names, nn ? names : NULL, nn);
+    SEQ(rs->result.prefixes, npfx ? pfx : NULL, npfx);
   }
-  reply(s, id, &rs);
-  pthread_mutex_unlock(&ps->lock);
-  for (size_t j = 0; j < npfx; j++) free(pfx[j]);
-  free(pfx);
-  free(names);
+  sc->n_strings = npfx;
 }
+
+void ros_params_answer(struct ros_param_server *ps, ros_params_srv_kind kind, const void *request,
+                       ros_params_response *rs, ros_params_scratch *sc) {
+  memset(rs, 0, sizeof *rs);
+  memset(sc, 0, sizeof *sc);
+  pthread_mutex_lock(&ps->lock);
+  switch (kind) {
+    case ROS_PARAMS_SRV_GET: answer_get(ps, request, &rs->get, sc); break;
+    case ROS_PARAMS_SRV_TYPES: answer_types(ps, request, &rs->types, sc); break;
+    case ROS_PARAMS_SRV_SET: answer_set(ps, request, &rs->set, sc); break;
+    case ROS_PARAMS_SRV_SET_ATOMIC: answer_set_atomic(ps, request, &rs->set_atomic, sc); break;
+    case ROS_PARAMS_SRV_DESCRIBE: answer_describe(ps, request, &rs->describe, sc); break;
+    case ROS_PARAMS_SRV_LIST: answer_list(ps, request, &rs->list, sc); break;
+    default: break;
+  }
+  pthread_mutex_unlock(&ps->lock);
+}
+
+/* Replies borrow the store's memory, so the lock (recursive) is held until the reply is
+ * serialised. A failed reply (client gone, queue full) is counted by the service layer. */
+static void serve(struct ros_param_server *ps, ros_params_srv_kind kind, ros_service *s, const void *request,
+                  const ros_request_id *id) {
+  ros_params_response rs;
+  ros_params_scratch sc;
+  pthread_mutex_lock(&ps->lock);
+  ros_params_answer(ps, kind, request, &rs, &sc);
+  (void)ros_service_reply(s, id, &rs, NULL);
+  pthread_mutex_unlock(&ps->lock);
+  ros_params_scratch_free(&sc);
+}
+
+#define SERVE(fn, kind) \
+  static void fn(void *user, ros_service *s, const void *request, const ros_request_id *id) { \
+    serve(user, kind, s, request, id); \
+  }
+SERVE(on_get, ROS_PARAMS_SRV_GET)
+SERVE(on_types, ROS_PARAMS_SRV_TYPES)
+SERVE(on_set, ROS_PARAMS_SRV_SET)
+SERVE(on_set_atomic, ROS_PARAMS_SRV_SET_ATOMIC)
+SERVE(on_describe, ROS_PARAMS_SRV_DESCRIBE)
+SERVE(on_list, ROS_PARAMS_SRV_LIST)
 
 static const struct {
   const char *suffix, *type;
   ros_service_fn fn;
-} services[SRV_COUNT] = {
-    [SRV_GET] = {"get_parameters", "rcl_interfaces/srv/GetParameters", on_get},
-    [SRV_TYPES] = {"get_parameter_types", "rcl_interfaces/srv/GetParameterTypes", on_types},
-    [SRV_SET] = {"set_parameters", "rcl_interfaces/srv/SetParameters", on_set},
-    [SRV_SET_ATOMIC] = {"set_parameters_atomically", "rcl_interfaces/srv/SetParametersAtomically", on_set_atomic},
-    [SRV_DESCRIBE] = {"describe_parameters", "rcl_interfaces/srv/DescribeParameters", on_describe},
-    [SRV_LIST] = {"list_parameters", "rcl_interfaces/srv/ListParameters", on_list},
+} services[ROS_PARAMS_SRV_COUNT] = {
+    [ROS_PARAMS_SRV_GET] = {"get_parameters", "rcl_interfaces/srv/GetParameters", on_get},
+    [ROS_PARAMS_SRV_TYPES] = {"get_parameter_types", "rcl_interfaces/srv/GetParameterTypes", on_types},
+    [ROS_PARAMS_SRV_SET] = {"set_parameters", "rcl_interfaces/srv/SetParameters", on_set},
+    [ROS_PARAMS_SRV_SET_ATOMIC] = {"set_parameters_atomically", "rcl_interfaces/srv/SetParametersAtomically", on_set_atomic},
+    [ROS_PARAMS_SRV_DESCRIBE] = {"describe_parameters", "rcl_interfaces/srv/DescribeParameters", on_describe},
+    [ROS_PARAMS_SRV_LIST] = {"list_parameters", "rcl_interfaces/srv/ListParameters", on_list},
 };
 
 ros_status ros_params_services_create(struct ros_param_server *ps, ros_error *e) {
   struct ros_params_services *sv = calloc(1, sizeof *sv);
   if (!sv) return ros_error_set(e, ROS_ERR_NO_MEMORY, "parameter services: out of memory");
   ps->services = sv;
-  for (int i = 0; i < SRV_COUNT; i++) {
+  for (int i = 0; i < ROS_PARAMS_SRV_COUNT; i++) {
     char name[512];
     int k = snprintf(name, sizeof name, "%s/%s", ros_node_fqn(ps->node), services[i].suffix);
     if (k < 0 || (size_t)k >= sizeof name) {
@@ -255,7 +284,7 @@ ros_status ros_params_services_create(struct ros_param_server *ps, ros_error *e)
 
 void ros_params_services_destroy(struct ros_param_server *ps) {
   if (!ps->services) return;
-  for (int i = 0; i < SRV_COUNT; i++) ros_service_destroy(ps->services->svc[i]);
+  for (int i = 0; i < ROS_PARAMS_SRV_COUNT; i++) ros_service_destroy(ps->services->svc[i]);
   free(ps->services);
   ps->services = NULL;
 }

@@ -13,6 +13,8 @@
  *   tool=NAME          answer with one call of tool NAME, arguments {"q":"<echo text>"}
  *   role=every         "role":"assistant" in every delta, not only the first
  *   status=NNN [body=object|string|none|html]   fail with HTTP NNN (body alone: 500, html: 502)
+ *   redirect=PORT      answer 307 Temporary Redirect to the same path on 127.0.0.1:PORT (a
+ *                      client must not follow it, and never with its Authorization header)
  *   fault=drop_after|malformed|error_in_stream [after=K]   misbehave after K chunks (default 0)
  *   fault=non_json|no_choices|endless|no_done|truncated|close_once|bad_utf8
  *   fault=huge [mb=N]  non-streamed body with N MiB of content (default 1, at most 1024)
@@ -83,7 +85,9 @@ static void apply_pair(emu_directives *d, const char *k, size_t kn, const char *
   else if (is(k, kn, "stall_ms")) parse_num(v, vn, 0, 3600000, &d->stall_ms);
   else if (is(k, kn, "after")) parse_num(v, vn, 0, LL_BIG, &d->after);
   else if (is(k, kn, "mb")) parse_num(v, vn, 1, 1024, &d->mb);
-  else if (is(k, kn, "status")) {
+  else if (is(k, kn, "redirect")) {
+    if (parse_num(v, vn, 1, 65535, &num)) d->redirect_port = (int)num;
+  } else if (is(k, kn, "status")) {
     if (parse_num(v, vn, 200, 599, &num)) d->status = (int)num;
   } else if (is(k, kn, "body")) {
     bool known = true;

@@ -127,6 +127,7 @@ typedef struct emu_directives {
   long long tokens; /* -1 = unset, as for every number below */
   long long delay_first_ms, jit_ms, interval_ms, stall_after, stall_ms, after, mb;
   int status; /* 0 = unset */
+  int redirect_port; /* 0 = unset: else answer 307 to the same path on 127.0.0.1:port */
   bool body_set;
   emu_body_shape body;
   emu_think think;

@@ -144,6 +144,14 @@ static bool apply_common(emu_req *r, const emu_directives *d, const emu_model *j
     emu_model_set_loaded(e, jit);
   }
   if (d->delay_first_ms > 0 && !emu_sleep_us(e, r->fd, d->delay_first_ms * 1000)) return true;
+  if (d->redirect_port) {
+    char where[600];
+    snprintf(where, sizeof where, "http://127.0.0.1:%d%.500s", d->redirect_port, r->url);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT);
+    if (resp) MHD_add_response_header(resp, "Location", where);
+    *ret = emu_queue(r, 307, resp);
+    return true;
+  }
   if (d->status || d->body_set) {
     *ret = reply_failure(r, d);
     return true;
