@@ -610,6 +610,33 @@ TEST(lm_topics_unknown_model_is_an_error_answer)
   fx_fini(&f);
 }
 
+TEST(lm_topics_prompt_over_max_prompt_bytes_is_refused_before_the_server)
+{
+  fx f;
+  const char *extra[] = {"max_prompt_bytes:=16", "system_prompt:=Be brief.", NULL};
+  fx_init_ex(&f, NULL, extra, 0);
+  send(&f, IN_CHAT, "twelve bytes"); /* 12 + 9 of system prompt > 16 */
+  send(&f, IN_COMPLETION, "twelve bytes"); /* completions carry no system prompt: fits */
+  send(&f, IN_EMBED, "seventeen bytes!!");
+  wait_final(&f, 3, 5000);
+  const json_t *by_id[4] = {0}; /* answers come as requests end, refusals first */
+  for (int i = 0; i < 3; i++) {
+    json_int_t id = num(final(&f, i), "request_id");
+    if (id >= 1 && id <= 3) by_id[id] = final(&f, i);
+  }
+  CHECK(by_id[1] && by_id[2] && by_id[3]);
+  CHECK_EQ_STR(str(by_id[1], "type"), "error");
+  CHECK_CONTAINS(str(by_id[1], "text"), "max_prompt_bytes (16)");
+  CHECK_EQ_STR(str(by_id[2], "type"), "completion");
+  CHECK_EQ_STR(str(by_id[3], "type"), "error");
+  CHECK_CONTAINS(str(by_id[3], "text"), "17 bytes");
+  char *req = last_request(&f);
+  CHECK(!strstr(req, "seventeen")); /* the refused texts never reached the server */
+  free(req);
+  CHECK_EQ_INT(lm_node_history_messages(f.node), 0);
+  fx_fini(&f);
+}
+
 TEST(lm_topics_full_queue_answers_the_oldest_waiting_with_an_error)
 {
   fx f;

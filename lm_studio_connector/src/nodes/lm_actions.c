@@ -176,23 +176,6 @@ static bool too_many_goals(lm_node *n, bool chat) {
   return true;
 }
 
-/* max_prompt_bytes: the prompt plus, for a chat, the system prompt. NULL when it fits, else
- * a malloc'd reason naming the parameter. */
-static char *prompt_too_large(lm_node *n, bool chat, const char *prompt) {
-  size_t max = (size_t)lm_params_int(n->node, "max_prompt_bytes");
-  size_t len = strlen(prompt ? prompt : "");
-  if (chat) {
-    char *sys = lm_params_string(n->node, "system_prompt");
-    len += sys ? strlen(sys) : 0;
-    free(sys);
-  }
-  if (len <= max) return NULL;
-  char why[256];
-  snprintf(why, sizeof why, "the prompt%s is %zu bytes, more than max_prompt_bytes (%zu): shorten it "
-           "or raise max_prompt_bytes", chat ? " with the system prompt" : "", len, max);
-  return strdup(why);
-}
-
 static ros_goal_decision on_goal_common(lm_node *n, ros_action_goal *h, bool chat,
                                         const char *prompt, const char *model, int max_tokens,
                                         float temperature, int timeout, bool use_history,
@@ -211,9 +194,9 @@ static ros_goal_decision on_goal_common(lm_node *n, ros_action_goal *h, bool cha
   g->use_history = use_history;
   g->stream = stream;
   g->progress = progress && !stream;
-  g->fail = prompt_too_large(n, chat, g->prompt);
+  char why[2048];
+  if (!lm_prompt_fits(n, g->prompt, chat, why, sizeof why)) g->fail = strdup(why);
   if (image && image[0] && !g->fail) { /* resolved now: "latest" is the image at goal time */
-    char why[2048];
     if (!lm_images_resolve(n, image, &g->image, why, sizeof why)) g->fail = strdup(why);
     if (!g->image && !g->fail) g->fail = strdup("out of memory preparing the image");
   }

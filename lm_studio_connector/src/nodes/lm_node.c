@@ -265,3 +265,19 @@ void lm_node_history_limits(lm_node *n) {
   lm_history_set_limits(&n->history, (size_t)lm_params_int(n->node, "max_history_length"),
                         (size_t)lm_params_int(n->node, "max_history_bytes"));
 }
+
+bool lm_prompt_fits(lm_node *n, const char *text, bool with_system_prompt, char *why,
+                    size_t size) {
+  size_t max = (size_t)lm_params_int(n->node, "max_prompt_bytes");
+  size_t len = strlen(text ? text : "");
+  if (with_system_prompt) {
+    char *sys = lm_params_string(n->node, "system_prompt");
+    len += sys ? strlen(sys) : 0;
+    free(sys);
+  }
+  if (len <= max) return true;
+  snprintf(why, size, "the %s is %zu bytes, more than max_prompt_bytes (%zu): shorten it or "
+           "raise max_prompt_bytes", with_system_prompt ? "prompt with the system prompt"
+           : "text", len, max);
+  return false;
+}

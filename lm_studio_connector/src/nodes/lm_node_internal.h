@@ -58,6 +58,10 @@ struct lm_node {
 
 /* lm_node.c: applies max_history_length and max_history_bytes (current values) to the history. */
 void lm_node_history_limits(lm_node *n);
+/* max_prompt_bytes, checked before any request: text plus, for a chat, the system prompt.
+ * Returns false with why (naming the parameter) when it is too large. */
+bool lm_prompt_fits(lm_node *n, const char *text, bool with_system_prompt, char *why,
+                    size_t size);
 
 /* lm_actions.c */
 ros_status lm_actions_create(lm_node *n, ros_error *e);

@@ -205,11 +205,8 @@ static void on_list(void *user, ros_service *s, const void *request, const ros_r
 static void on_embed(void *user, ros_service *s, const void *request, const ros_request_id *id) {
   lm_node *n = user;
   const embed_req *q = request;
-  size_t len = q->text ? strlen(q->text) : 0, max = (size_t)lm_params_int(n->node, "max_prompt_bytes");
-  if (len > max) { /* refused before any request, as a goal's prompt is */
-    char msg[160];
-    snprintf(msg, sizeof msg, "the text is %zu bytes, more than max_prompt_bytes (%zu): shorten it or raise "
-             "max_prompt_bytes", len, max);
+  char msg[256];
+  if (!lm_prompt_fits(n, q->text, false, msg, sizeof msg)) { /* refused before any request */
     embed_resp resp = {.success = false, .error_message = msg};
     ros_error e;
     if (ros_service_reply(s, id, &resp, &e) != ROS_OK)

@@ -252,6 +252,14 @@ static void start(topic_req *r) {
     finish(r);
     return;
   }
+  char why[256];
+  if (r->kind != REQ_SET_MODEL &&
+      !lm_prompt_fits(n, r->input, r->kind == REQ_CHAT || r->kind == REQ_CHAT_IMAGE, why,
+                      sizeof why)) {
+    publish_error(r, why);
+    finish(r);
+    return;
+  }
   long timeout_s = (long)lm_params_int(n->node, "timeout");
   llm_error e;
   uint64_t id = 0;
