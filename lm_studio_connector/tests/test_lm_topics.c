@@ -60,8 +60,8 @@ static void wait_matched(fx *f, ros_publisher *p) {
             ros_publisher_topic(p));
 }
 
-/* url NULL: the emulator's; extra: more "-p name:=value" pairs; queue_max 0: the default. */
-static void fx_init_ex(fx *f, const char *url, const char *const *extra, size_t queue_max) {
+/* url NULL: the emulator's; extra: more "-p name:=value" pairs. */
+static void fx_init_ex(fx *f, const char *url, const char *const *extra) {
   memset(f, 0, sizeof *f);
   f->emu = lms_emu_start(NULL);
   CHECK(f->emu);
@@ -76,7 +76,7 @@ static void fx_init_ex(fx *f, const char *url, const char *const *extra, size_t 
   snprintf(dirs_arg, sizeof dirs_arg, "image_allowed_dirs:=[%s]", dir);
   const char *params[] = {url_arg, "model_name:=" CHAT_MODEL, "status_period:=0.2", dirs_arg,
                           NULL};
-  lm_node_options o = {.iface = LM_NODE_TOPICS, .queue_max = queue_max};
+  lm_node_options o = {.iface = LM_NODE_TOPICS};
   lm_test_node_start_opts(&o, params, extra, "lm_topics_client", &f->args, &f->node, &f->cli);
   f->ctx = lm_node_context(f->node);
   ros_error e;
@@ -101,7 +101,7 @@ static void fx_init_ex(fx *f, const char *url, const char *const *extra, size_t 
   CHECK(ros_subscription_publisher_count(f->responses) >= 1);
 }
 
-static void fx_init(fx *f) { fx_init_ex(f, NULL, NULL, 0); }
+static void fx_init(fx *f) { fx_init_ex(f, NULL, NULL); }
 
 static void fx_fini(fx *f) {
   for (int i = 0; i < N_IN; i++) ros_publisher_destroy(f->in[i]);
@@ -291,7 +291,7 @@ TEST(lm_topics_stream_publishes_deltas_that_reassemble_to_the_answer)
 {
   fx f;
   const char *extra[] = {"stream:=true", NULL};
-  fx_init_ex(&f, NULL, extra, 0);
+  fx_init_ex(&f, NULL, extra);
   send(&f, IN_CHAT, "[[tokens=6 interval_ms=20]]");
   send(&f, IN_COMPLETION, "[[tokens=4]]");
   wait_final(&f, 2, 5000);
@@ -319,7 +319,7 @@ TEST(lm_topics_stream_broken_mid_answer_is_an_error_and_not_history)
 {
   fx f;
   const char *extra[] = {"stream:=true", NULL};
-  fx_init_ex(&f, NULL, extra, 0);
+  fx_init_ex(&f, NULL, extra);
   send(&f, IN_CHAT, "[[tokens=6 fault=drop_after after=2]]");
   wait_final(&f, 1, 5000);
   const json_t *a = final(&f, 0);
@@ -563,7 +563,7 @@ TEST(lm_topics_set_model_checks_the_server_list)
 TEST(lm_topics_unreachable_server_is_an_error_answer)
 {
   fx f;
-  fx_init_ex(&f, "http://127.0.0.1:1", NULL, 0);
+  fx_init_ex(&f, "http://127.0.0.1:1", NULL);
   send(&f, IN_CHAT, "anyone there?");
   send(&f, IN_COMPLETION, "anyone");
   wait_final(&f, 2, 10000);
@@ -600,7 +600,7 @@ TEST(lm_topics_unknown_model_is_an_error_answer)
 {
   fx f;
   const char *extra[] = {"model_name:=no-such-model", NULL};
-  fx_init_ex(&f, NULL, extra, 0);
+  fx_init_ex(&f, NULL, extra);
   send(&f, IN_CHAT, "hi");
   wait_final(&f, 1, 5000);
   const json_t *a = final(&f, 0);
@@ -614,7 +614,7 @@ TEST(lm_topics_prompt_over_max_prompt_bytes_is_refused_before_the_server)
 {
   fx f;
   const char *extra[] = {"max_prompt_bytes:=16", "system_prompt:=Be brief.", NULL};
-  fx_init_ex(&f, NULL, extra, 0);
+  fx_init_ex(&f, NULL, extra);
   send(&f, IN_CHAT, "twelve bytes"); /* 12 + 9 of system prompt > 16 */
   send(&f, IN_COMPLETION, "twelve bytes"); /* completions carry no system prompt: fits */
   send(&f, IN_EMBED, "seventeen bytes!!");
@@ -640,7 +640,8 @@ TEST(lm_topics_prompt_over_max_prompt_bytes_is_refused_before_the_server)
 TEST(lm_topics_full_queue_answers_the_oldest_waiting_with_an_error)
 {
   fx f;
-  fx_init_ex(&f, NULL, NULL, 2);
+  const char *extra[] = {"max_queued_requests:=2", NULL};
+  fx_init_ex(&f, NULL, extra);
   send(&f, IN_CHAT, "slow [[delay_first_ms=500]]");
   for (int i = 2; i <= 5; i++) {
     char text[32];
@@ -672,7 +673,7 @@ TEST(lm_topics_burst_of_100_chat_turns_all_answered_in_order)
 {
   fx f;
   const char *extra[] = {"max_history_length:=4", NULL};
-  fx_init_ex(&f, NULL, extra, 0);
+  fx_init_ex(&f, NULL, extra);
   for (int i = 1; i <= 100; i++) {
     char text[32];
     snprintf(text, sizeof text, "message %d", i);

@@ -44,5 +44,6 @@
 #define LMS_MAX_PROMPT_BYTES      (16u << 20) /* prompt + system prompt of one goal (max_prompt_bytes at most this) */
 #define LMS_MAX_CONCURRENT_GOALS  (2 * LMS_MAX_ACTION_GOALS) /* running chat + text goals (max_concurrent_goals at most this) */
 #define LMS_MAX_HISTORY_BYTES     (64u << 20) /* chat history text kept (max_history_bytes at most this) */
+#define LMS_MAX_QUEUED_REQUESTS   65536      /* requests one topics node keeps waiting (max_queued_requests at most this) */
 
 #endif

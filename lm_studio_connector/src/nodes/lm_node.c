@@ -81,7 +81,7 @@ lm_node *lm_node_create(const lm_node_options *o, char *err, size_t err_size) {
   if (st == ROS_OK && !topics) st = lm_services_create(n, &e);
   if (st == ROS_OK && !topics) st = lm_actions_create(n, &e);
   if (st == ROS_OK) st = lm_images_create(n, &e);
-  if (st == ROS_OK && topics) st = lm_topics_create(n, o->queue_max, &e);
+  if (st == ROS_OK && topics) st = lm_topics_create(n, &e);
   if (st != ROS_OK) {
     set_err(err, err_size, "cannot create the node's interfaces", e.message);
     goto fail;

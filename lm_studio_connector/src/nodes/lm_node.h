@@ -69,7 +69,6 @@ typedef struct lm_node_options {
   const char *ns;          /* NULL = "/" */
   const ros_args *args;    /* command line (may be NULL); must outlive the node */
   ros_context *ctx;        /* NULL: the node creates (and later destroys) a context of its own */
-  size_t queue_max;        /* LM_NODE_TOPICS: waiting requests kept; 0 = LM_TOPICS_DEFAULT_QUEUE */
 } lm_node_options;
 
 /* Creates the node, declares its parameters (overrides from args apply), creates the LM Studio

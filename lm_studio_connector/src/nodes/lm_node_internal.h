@@ -86,7 +86,7 @@ bool lm_set_model_from_list(lm_node *n, const char *name, const llm_result *r, c
 void lm_reset_chat(lm_node *n, char *msg, size_t size);
 
 /* lm_topics.c: the topic front-end (lm_studio_topics_node). */
-ros_status lm_topics_create(lm_node *n, size_t queue_max, ros_error *e);
+ros_status lm_topics_create(lm_node *n, ros_error *e);
 /* Answers every waiting request with a "shutting down" error, then destroys the inputs. */
 void lm_topics_destroy(lm_node *n);
 /* An image_file_input message was handled: loaded (why NULL, bytes read) or refused (why).

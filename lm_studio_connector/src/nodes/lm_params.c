@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/limits.h"
+#include "lm_node.h"
 #include "ros/ros_params.h"
 
 #define S(name, def, desc, ro, secret, rt) \
@@ -60,6 +61,9 @@ static const lm_param_spec table[] = {
       "both actions together (more are rejected when they arrive)", 1, LMS_MAX_CONCURRENT_GOALS, true),
     I("max_history_bytes", 4 << 20, "Most bytes of chat history text kept for use_history (the oldest "
       "exchanges go first)", 1, LMS_MAX_HISTORY_BYTES, true),
+    I("max_queued_requests", LM_TOPICS_DEFAULT_QUEUE, "Topic interface: most requests waiting "
+      "for their turn; one more makes the oldest waiting one answer with an error",
+      1, LMS_MAX_QUEUED_REQUESTS, true),
 };
 
 const lm_param_spec *lm_params_table(size_t *count) {

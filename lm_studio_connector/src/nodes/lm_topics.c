@@ -30,8 +30,8 @@
  * time and answer in order); completion, chat_with_image and embeddings run up to
  * LM_TOPICS_MAX_PARALLEL at once; set_model waits for nothing but holds back later requests
  * until the model is decided. A failed turn leaves no trace in the history. The queue holds
- * queue_max waiting requests; when one more arrives, the oldest waiting one is answered with an
- * error (never dropped silently).
+ * max_queued_requests (parameter) waiting requests; when one more arrives, the oldest waiting
+ * one is answered with an error (never dropped silently).
  *
  * QoS: text inputs are RELIABLE, KEEP_LAST LM_TOPICS_INPUT_DEPTH: a reliable reader is what
  * makes a burst from `ros2 topic pub` / rclpy (reliable writers) arrive whole, and the deep
@@ -96,7 +96,6 @@ struct lm_topics {
   lm_node *n;
   topic_input inputs[REQ_KINDS];
   topic_req *head, *tail;  /* waiting, arrival order */
-  size_t queue_max;
   uint64_t next_id;
   bool chat_running;       /* a chat_input turn is in flight */
   bool model_pending;      /* a set_model is in flight */
@@ -308,11 +307,13 @@ static void pump(lm_topics *t) {
 
 static void enqueue(lm_topics *t, topic_req *r) {
   lm_node *n = t->n;
-  if (n->topic_waiting >= t->queue_max && t->head) {
+  size_t queue_max = (size_t)lm_params_int(n->node, "max_queued_requests");
+  if (n->topic_waiting >= queue_max && t->head) {
     topic_req *old = dequeue(t);
     char msg[256];
     snprintf(msg, sizeof msg, "request dropped: the queue of %zu waiting requests was full when "
-             "request %llu arrived; send more slowly or wait for the answers", t->queue_max,
+             "request %llu arrived; send more slowly, wait for the answers or raise "
+             "max_queued_requests", queue_max,
              (unsigned long long)r->id);
     publish_error(old, msg);
     req_free(old);
@@ -375,12 +376,11 @@ void lm_topics_image_file(lm_node *n, const char *path, size_t bytes, const char
   lm_response_publish_object(n, o);
 }
 
-ros_status lm_topics_create(lm_node *n, size_t queue_max, ros_error *e) {
+ros_status lm_topics_create(lm_node *n, ros_error *e) {
   lm_topics *t = calloc(1, sizeof *t);
   if (!t) return ros_error_set(e, ROS_ERR_NO_MEMORY, "topics: out of memory");
   n->topics = t;
   t->n = n;
-  t->queue_max = queue_max ? queue_max : LM_TOPICS_DEFAULT_QUEUE;
   ros_qos q = ros_qos_with_depth(ros_qos_default, LM_TOPICS_INPUT_DEPTH);
   for (int k = 0; k < REQ_KINDS; k++) {
     t->inputs[k] = (topic_input){t, (req_kind)k, NULL};
