@@ -4,20 +4,22 @@
  *  1. sequential goals (chat and text, streamed or not, every 25th cancelled once accepted),
  *     vs the bare action round trip: the same goals to a server in a child process that
  *     succeeds at once (--bare-server);
- *  2. bursts of concurrent goals sent at once (every 10th a 1 s stream cancelled once accepted),
- *     vs the same burst to the bare server;
+ *  2. bursts of concurrent goals sent at once (3 s answers, every 10th cancelled once accepted),
+ *     vs the same requests sent at once through the LLM client library alone;
  *  3. client processes (--client, the wire-layer action client) SIGKILLed while their goal
  *     streams; the node must finish those goals by itself.
  * Then: every goal reached a terminal state, the node reports no active goal, its resident
  * memory is back within RSS_TOLERANCE of its idle level and its file descriptors are as many as
- * when idle. Prints "BENCH <figure> | ours | baseline | ratio" rows and "# verdict" lines;
- * exits 1 if a verdict fails.
+ * when idle. Prints "BENCH <figure> | ours | baseline | ratio" rows and "# verdict: PASS|FAIL"
+ * lines (exit status 0 once the soak ran: scripts/bench.sh runs every benchmark in a row).
  * Scale: SOAK_SCALE (default 1: 10000 sequential goals, 3 bursts of 1000, 20 killed clients;
- * e.g. 0.05 for a quick run). */
+ * e.g. 0.05 for a quick run). SOAK_HOLD_S=N keeps the node N s at the end, to inspect it
+ * (e.g. gdb -p <pid> -batch -ex 'call (void)malloc_stats()'). */
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,6 +30,7 @@
 #include "bench_node_util.h"
 #include "bench_util.h"
 #include "common/clock.h"
+#include "llm/llm_client.h"
 #include "lms_emulator.h"
 #include "ros/ros_action_client.h"
 #include "ros/ros_action_server.h"
@@ -303,30 +306,61 @@ static double sequential(soak *s, int n, bool node) {
   return (double)n * 1e9 / (double)(clock_mono_ns() - t0);
 }
 
-/* One burst of n goals sent at once; returns seconds until all ended. */
-static double burst(soak *s, goal_rec *r, int n, bool node) {
+/* Burst goal i: 3 s long, so that a whole burst overlaps; even ones streamed (60 chunks 50 ms
+ * apart), odd ones not (the answer after 3 s). */
+static const char *burst_prompt(int i) {
+  return i % 2 == 0 ? "burst [[tokens=60 interval_ms=50]]" : "burst [[tokens=60 delay_first_ms=3000]]";
+}
+
+/* One burst of n goals (3 s each) sent at once to the node, every 10th cancelled once
+ * accepted. Returns seconds until all ended; *peak: most goals accepted and not ended at once. */
+static double burst(soak *s, goal_rec *r, int n, int *peak) {
   int64_t t0 = clock_mono_ns();
-  for (int i = 0; i < n; i++) {
-    ros_action_client *ac = !node ? s->bare : i % 2 ? s->text : s->chat;
-    bool cancel = node && i % 10 == 9; /* those run 1 s, so the cancel finds them running */
-    send_goal(s, ac, &r[i], cancel ? "burst [[tokens=20 interval_ms=50]]" : "burst [[tokens=10]]",
-              i % 2 == 0, cancel);
-  }
-  if (node) {
-    /* the two actions' goals are tended separately: cancels go to the right client */
-    int64_t end = clock_mono_ms() + 180000;
-    for (;;) {
-      bool all = true;
-      for (int i = 0; i < n; i++) all = tend(s, i % 2 ? s->text : s->chat, &r[i], 1) && all;
-      if (all || clock_mono_ms() > end) break;
-      turn(s, 2);
+  for (int i = 0; i < n; i++)
+    send_goal(s, i % 2 ? s->text : s->chat, &r[i], burst_prompt(i), i % 2 == 0, i % 10 == 9);
+  int64_t end = clock_mono_ms() + 180000;
+  *peak = 0;
+  for (;;) {
+    bool all = true;
+    int running = 0;
+    for (int i = 0; i < n; i++) {
+      all = tend(s, i % 2 ? s->text : s->chat, &r[i], 1) && all;
+      running += r[i].accepted && !r[i].done;
     }
-    double secs = (double)(clock_mono_ns() - t0) / 1e9;
-    for (int i = 0; i < n; i++) finish(s, i % 2 ? s->text : s->chat, &r[i], 1, 0, true);
-    return secs;
+    if (running > *peak) *peak = running;
+    if (all || clock_mono_ms() > end) break;
+    turn(s, 2);
   }
-  finish(s, s->bare, r, n, 180000, false);
-  return (double)(clock_mono_ns() - t0) / 1e9;
+  double secs = (double)(clock_mono_ns() - t0) / 1e9;
+  for (int i = 0; i < n; i++) finish(s, i % 2 ? s->text : s->chat, &r[i], 1, 0, true);
+  return secs;
+}
+
+/* The baseline of a burst: the same n requests straight to the server through the LLM client
+ * library alone (what the node does for each goal, without ROS). Returns seconds. */
+static atomic_int llm_left;
+static void llm_done(void *user, uint64_t id, llm_result *r) {
+  (void)user, (void)id, (void)r;
+  atomic_fetch_sub(&llm_left, 1);
+}
+
+static double llm_burst(const char *url, int n) {
+  llm_config cfg = {.base_url = url};
+  llm_client *c = llm_client_create(&cfg, NULL);
+  if (!c || llm_client_start(c) != LLM_OK) exit(1);
+  static const llm_callbacks cb = {NULL, llm_done};
+  int64_t t0 = clock_mono_ns();
+  atomic_store(&llm_left, n);
+  for (int i = 0; i < n; i++) {
+    llm_message m = {.role = LLM_ROLE_USER, .text = burst_prompt(i)};
+    llm_request_opts o = {.model = CHAT_MODEL, .stream = i % 2 == 0};
+    llm_error e;
+    if (!llm_client_chat(c, &o, &m, 1, &cb, NULL, &e)) exit(1);
+  }
+  while (atomic_load(&llm_left) > 0) clock_sleep_ms(1);
+  double secs = (double)(clock_mono_ns() - t0) / 1e9;
+  llm_client_destroy(c);
+  return secs;
 }
 
 /* Spawns `n` --client processes, KILL_AT_ONCE at a time, and SIGKILLs each once its goal
@@ -442,14 +476,15 @@ int main(int argc, char **argv) {
    * buffers for fragmented frames, curl's connections, the latest frame kept), then a quiet
    * spell. The soak must not grow beyond that: growth with the amount of work is a leak. */
   goal_rec warm[20];
+  int peak;
   s.frames_on = true;
   s.next_frame_ns = clock_mono_ns();
   sequential(&s, 20, true);
-  burst(&s, warm, 20, true);
+  burst(&s, warm, 20, &peak);
   spin_ms(&s, 1000);
   s.frames_on = false;
   wait_node_idle(&s, 10000);
-  spin_ms(&s, 3000);
+  spin_ms(&s, 8000); /* the emulator closes idle keep-alive connections after 5 s */
   long rss_idle = rss_kib_of(node, "VmRSS:");
   int fds_idle = fds_of(node);
   s.frames = 0;
@@ -460,19 +495,24 @@ int main(int argc, char **argv) {
   int64_t soak_t0 = clock_mono_ns();
   double bare_rate = sequential(&s, n_bare, false);
   double seq_rate = sequential(&s, n_seq, true);
+  long rss_seq = rss_kib_of(node, "VmRSS:");
   goal_rec *r = calloc((size_t)n_conc, sizeof *r);
   if (!r) return 1;
-  double bare_burst = burst(&s, r, n_conc, false);
   double burst_s[BURSTS];
-  for (int b = 0; b < BURSTS; b++) burst_s[b] = burst(&s, r, n_conc, true);
-  long rss_peak = rss_kib_of(node, "VmHWM:");
+  int burst_peak[BURSTS];
+  long rss_burst[BURSTS];
+  for (int b = 0; b < BURSTS; b++) {
+    burst_s[b] = burst(&s, r, n_conc, &burst_peak[b]);
+    rss_burst[b] = rss_kib_of(node, "VmRSS:");
+  }
   int streamed = doomed_clients(&s, n_kill);
   double soak_s = (double)(clock_mono_ns() - soak_t0) / 1e9;
   double fps = (double)s.frames / soak_s;
+  double llm_burst_s = llm_burst(url, n_conc); /* after the soak: its connections are not the node's */
   s.frames_on = false;
   bool idle_again = wait_node_idle(&s, 60000);
   spin_ms(&s, 8000); /* the emulator closes idle keep-alive connections after 5 s */
-  long rss_after = rss_kib_of(node, "VmRSS:");
+  long rss_after = rss_kib_of(node, "VmRSS:"), rss_peak = rss_kib_of(node, "VmHWM:");
   int fds_after = fds_of(node);
 
   printf("# soak: %d sequential goals, %d bursts of %d concurrent goals, %d client processes "
@@ -480,16 +520,26 @@ int main(int argc, char **argv) {
          n_seq, BURSTS, n_conc, n_kill, s.frames, fps, soak_s);
   printf("# goals to the node: %ld sent: %ld succeeded, %ld canceled, %ld aborted, %ld rejected, "
          "%ld never ended\n", s.sent, s.succeeded, s.canceled, s.aborted, s.rejected, s.lost);
-  printf("# baseline for rates: the bare action round trip, a server in a child process that "
-         "succeeds each goal at once (%d sequential goals, 1 burst of %d)\n", n_bare, n_conc);
+  printf("# sequential baseline: the bare action round trip, a server in a child process that "
+         "succeeds each goal at once (%d goals)\n", n_bare);
   bench_row("sequential goals per second", seq_rate, bare_rate, "goals/s");
+  printf("# bursts: %d goals of 3 s each (half streamed) sent at once; baseline: the same %d requests "
+         "through the LLM client library alone\n", n_conc, n_conc);
   for (int b = 0; b < BURSTS; b++) {
-    char fig[64];
-    snprintf(fig, sizeof fig, "burst %d of %d goals: goals per second", b + 1, n_conc);
-    bench_row(fig, n_conc / burst_s[b], n_conc / bare_burst, "goals/s");
+    char fig[96];
+    snprintf(fig, sizeof fig, "burst %d: seconds to all ended (peak %d running)", b + 1,
+             burst_peak[b]);
+    bench_row(fig, burst_s[b], llm_burst_s, "s");
   }
   bench_row("goals ended in a terminal state", (double)(s.sent - s.lost), (double)s.sent, "goals");
+  printf("# node RSS (KiB): idle %ld, after the sequential goals %ld, after each burst", rss_idle,
+         rss_seq);
+  for (int b = 0; b < BURSTS; b++) printf(" %ld", rss_burst[b]);
+  printf(", at the end %ld (a plateau after the first burst is the allocator keeping freed "
+         "memory; growth with each burst would be a leak)\n", rss_after);
   bench_row("node RSS after the soak vs idle", (double)rss_after, (double)rss_idle, "KiB");
+  bench_row("node RSS after the soak vs after burst 1", (double)rss_after, (double)rss_burst[0],
+            "KiB");
   bench_row("node peak RSS (VmHWM) vs idle", (double)rss_peak, (double)rss_idle, "KiB");
   bench_row("node open fds after the soak vs idle", fds_after, fds_idle, "fds");
 
@@ -503,6 +553,8 @@ int main(int argc, char **argv) {
       {streamed == n_kill, "every killed client's goal was streaming when it was killed"},
       {idle_again, "the node reported active_goals 0 afterwards (killed clients' goals ended)"},
       {rss_after <= rss_limit, "node RSS back within 10% + 4 MiB of idle"},
+      {rss_after <= rss_burst[0] + (long)(RSS_TOLERANCE * (double)rss_burst[0]),
+       "node RSS after bursts 2-3 and the killed clients within 10% of after burst 1 (no growth)"},
       {fds_after == fds_idle, "node fd count unchanged"},
       {fps > 25.0, "frames kept flowing at ~30 Hz"},
   };
@@ -513,6 +565,11 @@ int main(int argc, char **argv) {
   printf("# (%d of %d killed clients were streaming; RSS limit %ld KiB)\n", streamed, n_kill,
          rss_limit);
 
+  if (getenv("SOAK_HOLD_S")) { /* time to look at the node (gdb, /proc) before it ends */
+    printf("# node pid %d held for %s s\n", (int)node, getenv("SOAK_HOLD_S"));
+    fflush(stdout);
+    spin_ms(&s, 1000 * (int)strtol(getenv("SOAK_HOLD_S"), NULL, 10));
+  }
   end_child(node, SIGINT);
   end_child(bare, SIGINT);
   free(r);
@@ -525,5 +582,6 @@ int main(int argc, char **argv) {
   ros_node_destroy(cli);
   ros_context_destroy(s.ctx);
   lms_emu_stop(emu);
-  return ok ? 0 : 1;
+  printf("# verdicts: %s\n", ok ? "all PASS" : "some FAIL (above)");
+  return 0;
 }
