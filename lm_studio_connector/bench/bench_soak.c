@@ -15,10 +15,7 @@
  * Scale: SOAK_SCALE (default 1: 10000 sequential goals, 3 bursts of 1000, 20 killed clients;
  * e.g. 0.05 for a quick run). SOAK_HOLD_S=N keeps the node N s at the end, to inspect it
  * (e.g. gdb -p <pid> -batch -ex 'call (void)malloc_stats()'). */
-#include <dirent.h>
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -48,8 +45,6 @@
 #define RSS_TOLERANCE 0.10      /* of the idle RSS ... */
 #define RSS_SLACK_KIB (4 * 1024) /* ... plus this */
 
-extern char **environ;
-
 typedef lm_studio_interfaces_action_dds__ChatCompletion_Goal_ chat_goal;
 typedef lm_studio_interfaces_action_dds__TextCompletion_Goal_ text_goal;
 typedef lm_studio_interfaces_action_dds__ChatCompletion_Result_ chat_result;
@@ -58,58 +53,10 @@ static const ros_action_type text_type = ROS_ACTION_TYPE(lm_studio_interfaces, T
 
 /* ---- child processes ---- */
 
-/* out: NULL, or receives the read end of the child's stdout (non-blocking). */
-static pid_t spawn_self(const char *mode, const char *arg, int *out) {
-  int p[2] = {-1, -1};
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  if (out) {
-    if (pipe(p)) exit(1);
-    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-    posix_spawn_file_actions_addclose(&fa, p[0]);
-  }
-  char *argv[] = {(char *)"/proc/self/exe", (char *)mode, (char *)arg, NULL};
-  pid_t pid;
-  if (posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ) != 0) {
-    perror("posix_spawn");
-    exit(1);
-  }
-  posix_spawn_file_actions_destroy(&fa);
-  if (out) {
-    close(p[1]);
-    fcntl(p[0], F_SETFL, O_NONBLOCK);
-    *out = p[0];
-  }
-  return pid;
-}
-
 static void end_child(pid_t pid, int sig) {
   kill(pid, sig);
   int st;
   waitpid(pid, &st, 0);
-}
-
-static long rss_kib_of(pid_t pid, const char *field) {
-  char path[64], line[256];
-  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-  FILE *f = fopen(path, "r");
-  long kib = -1;
-  size_t n = strlen(field);
-  while (f && fgets(line, sizeof line, f))
-    if (strncmp(line, field, n) == 0) kib = strtol(line + n, NULL, 10);
-  if (f) fclose(f);
-  return kib;
-}
-
-static int fds_of(pid_t pid) {
-  char path[64];
-  snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
-  DIR *d = opendir(path);
-  if (!d) return -1;
-  int n = 0;
-  for (struct dirent *ent; (ent = readdir(d));) n += ent->d_name[0] != '.';
-  closedir(d);
-  return n;
 }
 
 /* --bare-server: an action server that succeeds every goal at once (the baseline). */
@@ -309,7 +256,8 @@ static double sequential(soak *s, int n, bool node) {
 /* Burst goal i: 3 s long, so that a whole burst overlaps; even ones streamed (60 chunks 50 ms
  * apart), odd ones not (the answer after 3 s). */
 static const char *burst_prompt(int i) {
-  return i % 2 == 0 ? "burst [[tokens=60 interval_ms=50]]" : "burst [[tokens=60 delay_first_ms=3000]]";
+  return i % 2 == 0 ? "burst [[tokens=60 interval_ms=50]]"
+                    : "burst [[tokens=60 delay_first_ms=3000]]";
 }
 
 /* One burst of n goals (3 s each) sent at once to the node, every 10th cancelled once
@@ -372,7 +320,7 @@ static int doomed_clients(soak *s, int n) {
     int out[KILL_AT_ONCE];
     bool seen[KILL_AT_ONCE] = {false};
     int k = n - done < KILL_AT_ONCE ? n - done : KILL_AT_ONCE, waiting = k;
-    for (int i = 0; i < k; i++) pid[i] = spawn_self("--client", NULL, &out[i]);
+    for (int i = 0; i < k; i++) pid[i] = bench_spawn_self("--client", NULL, &out[i]);
     int64_t end = clock_mono_ms() + 30000;
     while (waiting > 0 && clock_mono_ms() < end) {
       turn(s, 5);
@@ -464,8 +412,8 @@ int main(int argc, char **argv) {
   s.frame.data._buffer = pixels;
   s.frame.data._length = s.frame.data._maximum = (uint32_t)FRAME_W * FRAME_H * 3;
 
-  pid_t node = spawn_self("--node", url, NULL);
-  pid_t bare = spawn_self("--bare-server", NULL, NULL);
+  pid_t node = bench_spawn_self("--node", url, NULL);
+  pid_t bare = bench_spawn_self("--bare-server", NULL, NULL);
   if (ros_action_client_wait_for_server(s.chat, 20000000000LL) != ROS_OK ||
       ros_action_client_wait_for_server(s.text, 20000000000LL) != ROS_OK ||
       ros_action_client_wait_for_server(s.bare, 20000000000LL) != ROS_OK) {
@@ -485,8 +433,8 @@ int main(int argc, char **argv) {
   s.frames_on = false;
   wait_node_idle(&s, 10000);
   spin_ms(&s, 8000); /* the emulator closes idle keep-alive connections after 5 s */
-  long rss_idle = rss_kib_of(node, "VmRSS:");
-  int fds_idle = fds_of(node);
+  long rss_idle = bench_proc_status_kib(node, "VmRSS:");
+  int fds_idle = bench_proc_fds(node);
   s.frames = 0;
   memset(&s.sent, 0, sizeof s - offsetof(soak, sent)); /* count the soak's goals only */
 
@@ -495,7 +443,7 @@ int main(int argc, char **argv) {
   int64_t soak_t0 = clock_mono_ns();
   double bare_rate = sequential(&s, n_bare, false);
   double seq_rate = sequential(&s, n_seq, true);
-  long rss_seq = rss_kib_of(node, "VmRSS:");
+  long rss_seq = bench_proc_status_kib(node, "VmRSS:");
   goal_rec *r = calloc((size_t)n_conc, sizeof *r);
   if (!r) return 1;
   double burst_s[BURSTS];
@@ -503,17 +451,18 @@ int main(int argc, char **argv) {
   long rss_burst[BURSTS];
   for (int b = 0; b < BURSTS; b++) {
     burst_s[b] = burst(&s, r, n_conc, &burst_peak[b]);
-    rss_burst[b] = rss_kib_of(node, "VmRSS:");
+    rss_burst[b] = bench_proc_status_kib(node, "VmRSS:");
   }
   int streamed = doomed_clients(&s, n_kill);
   double soak_s = (double)(clock_mono_ns() - soak_t0) / 1e9;
   double fps = (double)s.frames / soak_s;
-  double llm_burst_s = llm_burst(url, n_conc); /* after the soak: its connections are not the node's */
+  double llm_burst_s = llm_burst(url, n_conc); /* after the soak: not beside the node's */
   s.frames_on = false;
   bool idle_again = wait_node_idle(&s, 60000);
   spin_ms(&s, 8000); /* the emulator closes idle keep-alive connections after 5 s */
-  long rss_after = rss_kib_of(node, "VmRSS:"), rss_peak = rss_kib_of(node, "VmHWM:");
-  int fds_after = fds_of(node);
+  long rss_after = bench_proc_status_kib(node, "VmRSS:");
+  long rss_peak = bench_proc_status_kib(node, "VmHWM:");
+  int fds_after = bench_proc_fds(node);
 
   printf("# soak: %d sequential goals, %d bursts of %d concurrent goals, %d client processes "
          "SIGKILLed mid-goal, %ld frames (640x480 rgb8) at %.1f Hz on /image_input, %.0f s\n",
@@ -523,8 +472,8 @@ int main(int argc, char **argv) {
   printf("# sequential baseline: the bare action round trip, a server in a child process that "
          "succeeds each goal at once (%d goals)\n", n_bare);
   bench_row("sequential goals per second", seq_rate, bare_rate, "goals/s");
-  printf("# bursts: %d goals of 3 s each (half streamed) sent at once; baseline: the same %d requests "
-         "through the LLM client library alone\n", n_conc, n_conc);
+  printf("# bursts: %d goals of 3 s each (half streamed) sent at once; baseline: the same %d "
+         "requests through the LLM client library alone\n", n_conc, n_conc);
   for (int b = 0; b < BURSTS; b++) {
     char fig[96];
     snprintf(fig, sizeof fig, "burst %d: seconds to all ended (peak %d running)", b + 1,

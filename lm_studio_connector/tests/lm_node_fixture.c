@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/clock.h"
 #include "testing.h"
 
 #define MAX_PARAMS 24
@@ -35,6 +36,12 @@ void lm_test_node_stop(ros_args *args, lm_node *node, ros_node *cli) {
   CHECK_EQ_INT(ros_node_destroy(cli), ROS_OK);
   lm_node_destroy(node);
   ros_args_fini(args);
+}
+
+bool lm_test_spin_until(lm_node *node, const bool *flag, int ms) {
+  int64_t end = clock_mono_ms() + ms;
+  while (!*flag && clock_mono_ms() < end) lm_node_spin_once(node, 10);
+  return *flag;
 }
 
 void goal_rec_init(goal_rec *r) {

@@ -17,6 +17,8 @@ void lm_test_node_start(const char *ns, const char *const *params, const char *c
                         const char *client, ros_args *args, lm_node **node, ros_node **cli);
 /* Destroys the client node (its entities must be gone already), the node and args. */
 void lm_test_node_stop(ros_args *args, lm_node *node, ros_node *cli);
+/* Spins the node's loop until *flag or ms pass; returns *flag. */
+bool lm_test_spin_until(lm_node *node, const bool *flag, int ms);
 
 /* What an action client saw of one chat or text goal (both actions' feedback and result share
  * one layout: partial_response, status, progress / response, success). */

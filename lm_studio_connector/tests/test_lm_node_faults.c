@@ -97,13 +97,6 @@ static void fx_stop(fx *f) {
   lms_emu_stop(f->emu);
 }
 
-/* Spins until *flag or ms pass; returns *flag. */
-static bool spin_until(fx *f, const bool *flag, int ms) {
-  int64_t end = clock_mono_ms() + ms;
-  while (!*flag && clock_mono_ms() < end) lm_node_spin_once(f->node, 10);
-  return *flag;
-}
-
 /* Spins until a status received after this call says connected == want and, unless NULL,
  * contains needle. */
 static void wait_status(fx *f, bool want, const char *needle, int ms) {
@@ -132,19 +125,19 @@ static void send_goal(fx *f, goal_rec *r, goal_spec s) {
   ros_error e;
   ros_status st;
   if (s.chat) {
-    chat_goal g = {(char *)s.prompt, (char *)(s.model ? s.model : ""), "", s.max_tokens, 0.0f, s.timeout,
-                   false, s.stream, false};
+    chat_goal g = {(char *)s.prompt, (char *)(s.model ? s.model : ""), "", s.max_tokens, 0.0f,
+                   s.timeout, false, s.stream, false};
     st = ros_action_client_send_goal(f->chat, &g, &goal_rec_callbacks, r, &r->id, &e);
   } else {
-    text_goal g = {(char *)s.prompt, (char *)(s.model ? s.model : ""), s.max_tokens, 0.0f, s.timeout,
-                   s.stream, false};
+    text_goal g = {(char *)s.prompt, (char *)(s.model ? s.model : ""), s.max_tokens, 0.0f,
+                   s.timeout, s.stream, false};
     st = ros_action_client_send_goal(f->text, &g, &goal_rec_callbacks, r, &r->id, &e);
   }
   CHECK_MSG(st == ROS_OK, "%s", e.message);
 }
 
 static void wait_done(fx *f, goal_rec *r, int ms) {
-  CHECK_MSG(spin_until(f, &r->done, ms), "goal did not end within %d ms", ms);
+  CHECK_MSG(lm_test_spin_until(f->node, &r->done, ms), "goal did not end within %d ms", ms);
   CHECK_EQ_INT(r->st, ROS_OK);
   CHECK(r->response);
 }
