@@ -381,8 +381,9 @@ TEST(lm_faults_100mb_body_refused_within_the_limit)
   fx_start(&f, NULL, NULL);
   long before = peak_rss_kib();
   goal_rec r;
-  run_beside_healthy(&f, (goal_spec){.chat = true, .prompt = "x [[fault=huge mb=100]]"}, &r,
-                     60000);
+  /* 64 MiB go through the node before it stops: allow for valgrind's pace (~1 MiB/s) */
+  run_beside_healthy(&f, (goal_spec){.chat = true, .timeout = 240,
+                                     .prompt = "x [[fault=huge mb=100]]"}, &r, 250000);
   char limit[32];
   snprintf(limit, sizeof limit, "limit of %u bytes", (unsigned)LMS_MAX_RESPONSE_BODY);
   check_aborted(&r, (const char *const[]){"LLM_ERR_TOO_LARGE", limit, NULL});
