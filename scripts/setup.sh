@@ -13,6 +13,7 @@ packages=(
   libmicrohttpd-dev                         # the LM Studio emulator used by tests and benchmarks
   clang libclang-rt-14-dev                  # libFuzzer targets
   curl                                      # baseline in the benchmarks
+  valgrind                                  # memcheck pass over the integration tests
   ca-certificates
   openssl                                   # the SROS2 keystores of the security tests
 )

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds, and runs every test twice (plain, then
-# under AddressSanitizer + UndefinedBehaviorSanitizer), then runs each fuzzer for a bounded time.
+# under AddressSanitizer + UndefinedBehaviorSanitizer), the integration tests labelled `valgrind`
+# once more under valgrind's memcheck, then runs each fuzzer for a bounded time.
 # Environment: FUZZ_SECONDS (default 30 per fuzzer), JOBS (default: number of cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -17,11 +18,11 @@ fuzz_seconds=${FUZZ_SECONDS:-30}
 passed=0
 failed=0
 
-run_ctest() { # build-dir label
+run_ctest() { # build-dir label [more ctest arguments]
   local log
   log=$(mktemp)
   set +e
-  ctest --test-dir "$1" --output-on-failure -j "$jobs" --timeout 300 2>&1 | tee "$log"
+  ctest --test-dir "$1" --output-on-failure -j "$jobs" --timeout 300 "${@:3}" 2>&1 | tee "$log"
   set -e
   local summary
   summary=$(grep -E '[0-9]+% tests passed, [0-9]+ tests? failed out of [0-9]+' "$log" | tail -1)
@@ -50,6 +51,15 @@ cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DLMS_SANITIZE=ON -DL
 cmake --build build-asan -j "$jobs"
 echo "== tests (sanitizers)"
 run_ctest build-asan sanitizers
+
+# The node's end-to-end and fault tests under memcheck, on the plain build: any memory error or
+# definitely/indirectly lost block fails the test (exit 99). Suppressions: third-party noise only.
+echo "== integration tests under valgrind (memcheck)"
+run_ctest build valgrind -T memcheck -L valgrind \
+  --overwrite MemoryCheckCommand="$(command -v valgrind)" \
+  --overwrite "MemoryCheckCommandOptions=--error-exitcode=99 --leak-check=full \
+--errors-for-leak-kinds=definite,indirect --show-leak-kinds=definite,indirect --num-callers=30 \
+--suppressions=$root/lm_studio_connector/tests/valgrind.supp"
 
 if command -v clang >/dev/null; then
   echo "== fuzzers (${fuzz_seconds}s each)"

@@ -1,7 +1,13 @@
 /* bench_node_util.c: see bench_node_util.h. */
 #include "bench_node_util.h"
 
+#include <dirent.h>
+#include <fcntl.h>
+#include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "nodes/lm_node.h"
 #include "ros/ros_args.h"
@@ -34,4 +40,53 @@ int bench_run_node(const char *prog, const char *url, const char *model) {
   lm_node_destroy(n);
   ros_args_fini(&a);
   return status;
+}
+
+extern char **environ;
+
+pid_t bench_spawn_self(const char *mode, const char *arg, int *out) {
+  int p[2] = {-1, -1};
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  if (out) {
+    if (pipe(p)) exit(1);
+    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+    posix_spawn_file_actions_addclose(&fa, p[0]);
+  }
+  char *argv[] = {(char *)"/proc/self/exe", (char *)mode, (char *)arg, NULL};
+  pid_t pid;
+  if (posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ) != 0) {
+    perror("posix_spawn");
+    exit(1);
+  }
+  posix_spawn_file_actions_destroy(&fa);
+  if (out) {
+    close(p[1]);
+    fcntl(p[0], F_SETFL, O_NONBLOCK);
+    *out = p[0];
+  }
+  return pid;
+}
+
+long bench_proc_status_kib(pid_t pid, const char *field) {
+  char path[64], line[256];
+  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
+  FILE *f = fopen(path, "r");
+  long kib = -1;
+  size_t n = strlen(field);
+  while (f && fgets(line, sizeof line, f))
+    if (strncmp(line, field, n) == 0) kib = strtol(line + n, NULL, 10);
+  if (f) fclose(f);
+  return kib;
+}
+
+int bench_proc_fds(pid_t pid) {
+  char path[64];
+  snprintf(path, sizeof path, "/proc/%d/fd", (int)pid);
+  DIR *d = opendir(path);
+  if (!d) return -1;
+  int n = 0;
+  for (struct dirent *ent; (ent = readdir(d));) n += ent->d_name[0] != '.';
+  closedir(d);
+  return n;
 }

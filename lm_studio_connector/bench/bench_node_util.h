@@ -1,10 +1,21 @@
 /* bench_node_util.h: what the node benchmarks share: running lm_studio_node in a child
- * process (the bench binary re-executes itself in "node" mode). */
+ * process (the bench binary re-executes itself in "node" mode), spawning those children and
+ * reading their /proc figures. */
 #ifndef LMS_BENCH_NODE_UTIL_H
 #define LMS_BENCH_NODE_UTIL_H
+
+#include <sys/types.h>
 
 /* Runs lm_studio_node against url with model as model_name until SIGINT/SIGTERM; prog is the
  * name shown in its command line. Returns the process exit status (0 on a clean shutdown). */
 int bench_run_node(const char *prog, const char *url, const char *model);
+
+/* Starts this program again as "/proc/self/exe mode arg" (arg may be NULL). out NULL: the child
+ * shares our stdout; else *out is the read end of its stdout, non-blocking. Exits on failure. */
+pid_t bench_spawn_self(const char *mode, const char *arg, int *out);
+/* A "<field> N kB" line of /proc/<pid>/status (field like "VmRSS:"), in KiB, or -1. */
+long bench_proc_status_kib(pid_t pid, const char *field);
+/* Open file descriptors of pid, or -1. */
+int bench_proc_fds(pid_t pid);
 
 #endif

@@ -4,12 +4,17 @@ target_include_directories(lms_lm_node_fixture PUBLIC ${CMAKE_CURRENT_SOURCE_DIR
 target_link_libraries(lms_lm_node_fixture PUBLIC lms_node_core)
 # lm_studio_node: the node end to end over DDS on loopback against the LM Studio emulator in the
 # same process (test_lm_node.c), and its parameter table (test_lm_node_params.c).
+# Label valgrind: scripts/test.sh runs these under valgrind's memcheck too (fault tests, see
+# lm_node_faults.cmake); test_lm_node_more.c is left out (its waits are too short for memcheck),
+# and test_lm_node_images.c to keep the stage within ~3 minutes on 2 cores (it passed memcheck).
 lms_add_test_file(test_lm_node_params.c DDS LIBS lms_node_core TIMEOUT 30)
-lms_add_test_file(test_lm_node.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 60)
+lms_add_test_file(test_lm_node.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 60
+                  LABELS valgrind)
 target_compile_definitions(test_lm_node PRIVATE LMS_NODE_EXE="$<TARGET_FILE:lm_studio_node>")
 add_dependencies(test_lm_node lm_studio_node)
 # /diagnostics (diagnostic_msgs/DiagnosticArray) of the node: levels, values, topic type and QoS.
-lms_add_test_file(test_lm_node_diag.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 60)
+lms_add_test_file(test_lm_node_diag.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 60
+                  LABELS valgrind)
 lms_add_test_file(test_lm_node_images.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 90)
 lms_add_test_file(test_lm_node_more.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 120)
 # Limits (prompt, concurrent goals, history bytes) and the API key under hostile use.

@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "common/clock.h"
-
 #include "testing.h"
 
 #define MAX_PARAMS 24
@@ -73,6 +72,12 @@ void lm_test_interrupt_expect_exit_zero(pid_t pid) {
   CHECK_MSG(w == pid, "the node did not exit on SIGINT");
   CHECK(WIFEXITED(status));
   CHECK_EQ_INT(WEXITSTATUS(status), 0);
+}
+
+bool lm_test_spin_until(lm_node *node, const bool *flag, int ms) {
+  int64_t end = clock_mono_ms() + ms;
+  while (!*flag && clock_mono_ms() < end) lm_node_spin_once(node, 10);
+  return *flag;
 }
 
 void goal_rec_init(goal_rec *r) {

@@ -23,6 +23,8 @@ void lm_test_node_start_opts(const lm_node_options *base, const char *const *par
                              lm_node **node, ros_node **cli);
 /* Destroys the client node (its entities must be gone already), the node and args. */
 void lm_test_node_stop(ros_args *args, lm_node *node, ros_node *cli);
+/* Spins the node's loop until *flag or ms pass; returns *flag. */
+bool lm_test_spin_until(lm_node *node, const bool *flag, int ms);
 
 /* Runs executable exe with argv (argv[0] first, NULL-terminated) in a child process. */
 pid_t lm_test_spawn(const char *exe, const char *const *argv);

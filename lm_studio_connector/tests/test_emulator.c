@@ -641,12 +641,20 @@ TEST(emulator_model_unknown_400_model_not_found) {
 
 TEST(emulator_model_not_loaded_jit_loads) {
   lms_emu *e = start();
-  http_res r = post_chat(e, "qwen3-8b-big", "hi", true, NULL);
+  /* jit=off: LM Studio's refusal, and the model stays unloaded */
+  http_res r = post_chat(e, "qwen3-8b-big", "hi [[jit=off]]", false, NULL);
+  CHECK_EQ_INT(r.status, 400);
+  json_t *j = parse(r.body.data);
+  CHECK(strncmp(str_at(j, "error.message"), "No models loaded.", 17) == 0);
+  CHECK_EQ_STR(str_at(j, "error.param"), "model");
+  json_decref(j);
+  res_free(&r);
+  r = post_chat(e, "qwen3-8b-big", "hi", true, NULL);
   CHECK_EQ_INT(r.status, 200);
   CHECK_MSG(r.first_byte_s >= 0.28, "first byte after %.3f s", r.first_byte_s);
   res_free(&r);
   r = run(e, (call){.path = "/api/v0/models/qwen3-8b-big"});
-  json_t *j = parse(r.body.data);
+  j = parse(r.body.data);
   CHECK_EQ_STR(str_at(j, "state"), "loaded");
   CHECK_EQ_INT(json_integer_value(at(j, "loaded_context_length")), 4096);
   json_decref(j);

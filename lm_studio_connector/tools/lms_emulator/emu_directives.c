@@ -7,6 +7,7 @@
  *   reply=a_b_c        answer "a b c"
  *   delay_first_ms=N   sleep before the response headers (slow prefill)
  *   jit_ms=N           JIT load time of a not-loaded model (default 300)
+ *   jit=off            no JIT loading: a not-loaded model gets LM Studio's 400 "No models loaded"
  *   interval_ms=N      pause between streamed chunks (default: the emulator's chunk interval)
  *   stall_after=K stall_ms=M   pause M ms once, after K chunks
  *   think=1|inline|reasoning   3 reasoning chunks in reasoning_content / inline <think> / reasoning
@@ -110,7 +111,10 @@ static void apply_pair(emu_directives *d, const char *k, size_t kn, const char *
     else if (is(v, vn, "first")) d->role_every = false;
   } else if (is(k, kn, "reply")) set_text(d->reply, sizeof d->reply, v, vn, true);
   else if (is(k, kn, "tool")) set_text(d->tool, sizeof d->tool, v, vn, false);
-  else if (is(k, kn, "split")) d->split = flag;
+  else if (is(k, kn, "jit")) {
+    if (is(v, vn, "off")) d->jit_off = true;
+    else if (is(v, vn, "on")) d->jit_off = false;
+  } else if (is(k, kn, "split")) d->split = flag;
   else if (is(k, kn, "crlf")) d->crlf = flag;
   else if (is(k, kn, "comments")) d->comments = flag;
 }

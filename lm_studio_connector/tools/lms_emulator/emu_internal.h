@@ -133,6 +133,7 @@ typedef struct emu_directives {
   emu_think think;
   emu_fault fault;
   bool split, crlf, comments, role_every;
+  bool jit_off; /* jit=off: a model not loaded is refused, not loaded on demand */
   char reply[EMU_MAX_REPLY];      /* "" = unset; underscores already turned into spaces */
   char tool[EMU_MAX_TOOL_NAME];   /* "" = unset */
 } emu_directives;

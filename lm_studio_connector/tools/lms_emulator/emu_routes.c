@@ -23,6 +23,9 @@ const emu_model emu_models[EMU_N_MODELS] = {
 };
 
 static const char *const type_names[] = {"llm", "vlm", "embeddings"};
+/* LM Studio's answer when the model is not loaded and JIT loading is off or failed. */
+static const char no_models_loaded[] =
+    "No models loaded. Please load a model in the developer page or use the 'lms load' command.";
 
 /* A formatted message (user text inside is bounded only by the request size). */
 static enum MHD_Result error_fmt(emu_req *r, unsigned status, bool object, const char *code,
@@ -138,6 +141,11 @@ static bool apply_common(emu_req *r, const emu_directives *d, const emu_model *j
     h = emu_hash(h, r->body.data ? r->body.data : "", r->body.len);
     if (emu_close_once_first(e, h)) return true; /* MHD_NO: close without a response byte */
   }
+  if (jit && !emu_model_is_loaded(e, jit) && d->jit_off) {
+    *ret = emu_reply_error_obj(r, 400, no_models_loaded, "invalid_request_error", "model",
+                               NULL);
+    return true;
+  }
   if (jit && !emu_model_is_loaded(e, jit)) {
     long long ms = d->jit_ms >= 0 ? d->jit_ms : EMU_DEFAULT_JIT_MS;
     if (!emu_sleep_us(e, r->fd, ms * 1000)) return true;
@@ -207,10 +215,8 @@ static const emu_model *resolve_model(emu_req *r, bool embeddings, enum MHD_Resu
       const emu_model *m = &emu_models[i];
       if ((m->type == EMU_MODEL_EMBEDDINGS) == embeddings && emu_model_is_loaded(r->emu, m)) return m;
     }
-    *ret = emu_reply_error_obj(r, 400,
-                               "No models loaded. Please load a model in the developer page or "
-                               "use the 'lms load' command.",
-                               "invalid_request_error", "model", NULL);
+    *ret = emu_reply_error_obj(r, 400, no_models_loaded, "invalid_request_error", "model",
+                               NULL);
     return NULL;
   }
   const char *id = json_is_string(jm) ? json_string_value(jm) : "";

@@ -17,7 +17,7 @@
  *
  * Directives: "[[key=value ...]]" inside the last user message or the prompt (removed from the
  * echo), or the request header "X-Emulator-Directives: key=value ..."; the text wins over the
- * header. Unknown keys and bad numbers are ignored. Keys: tokens, reply, delay_first_ms, jit_ms,
+ * header. Unknown keys and bad numbers are ignored. Keys: tokens, reply, delay_first_ms, jit_ms, jit,
  * interval_ms, stall_after, stall_ms, think (1|inline|reasoning), tool, role (first|every),
  * status, redirect, body (object|string|none|html), fault (drop_after|malformed|error_in_stream|non_json|
  * no_choices|endless|no_done|truncated|close_once|huge|bad_utf8), after, mb, split, crlf, comments.
