@@ -46,7 +46,7 @@ static const ros_action_type chat_type = ROS_ACTION_TYPE(lm_studio_interfaces, C
 
 /* ---- child modes ---- */
 
-static int child_node(const char *url) { return bench_run_node("bench_lm_images", url, VLM_MODEL); }
+static int child_node(const char *url) { return bench_run_node("bench_lm_images", url, VLM_MODEL, NULL); }
 
 static void bare_take(void *user, const void *msg, const ros_message_info *info) {
   const sensor_msgs_msg_dds__Image_ *im = msg;

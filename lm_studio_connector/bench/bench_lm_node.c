@@ -43,7 +43,7 @@ static const ros_action_type chat_type = ROS_ACTION_TYPE(lm_studio_interfaces, C
 
 /* ---- child modes ---- */
 
-static int child_node(const char *url) { return bench_run_node("bench_lm_node", url, CHAT_MODEL); }
+static int child_node(const char *url) { return bench_run_node("bench_lm_node", url, CHAT_MODEL, NULL); }
 
 /* Prints the monotonic time (ns) when the participant exists, then its own creation time. */
 static int child_bare_participant(void) {

@@ -12,16 +12,22 @@
 #include "nodes/lm_node.h"
 #include "ros/ros_args.h"
 
-int bench_run_node(const char *prog, const char *url, const char *model) {
+int bench_run_node(const char *prog, const char *url, const char *model,
+                   const char *const *extra_params) {
   char url_arg[256], model_arg[256];
   snprintf(url_arg, sizeof url_arg, "lm_studio_url:=%s", url);
   snprintf(model_arg, sizeof model_arg, "model_name:=%s", model);
-  const char *argv[] = {prog, "--ros-args", "-p", url_arg, "-p", model_arg,
-                        "-p", "status_period:=1.0", "--log-level", "warn"};
+  const char *argv[32] = {prog, "--ros-args", "-p", url_arg, "-p", model_arg,
+                          "-p", "status_period:=1.0", "--log-level", "warn"};
+  int argc = 10;
+  for (size_t i = 0; extra_params && extra_params[i] && argc < 30; i++) {
+    argv[argc++] = "-p";
+    argv[argc++] = extra_params[i];
+  }
   ros_args a;
   ros_args_init(&a);
   ros_args_error ae;
-  if (ros_args_parse(&a, (int)(sizeof argv / sizeof argv[0]), argv, &ae) != ROS_ARGS_OK) {
+  if (ros_args_parse(&a, argc, argv, &ae) != ROS_ARGS_OK) {
     fprintf(stderr, "node args: %s\n", ae.message);
     return 1;
   }

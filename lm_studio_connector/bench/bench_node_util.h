@@ -8,7 +8,8 @@
 
 /* Runs lm_studio_node against url with model as model_name until SIGINT/SIGTERM; prog is the
  * name shown in its command line. Returns the process exit status (0 on a clean shutdown). */
-int bench_run_node(const char *prog, const char *url, const char *model);
+int bench_run_node(const char *prog, const char *url, const char *model,
+                   const char *const *extra_params);
 
 /* Starts this program again as "/proc/self/exe mode arg" (arg may be NULL). out NULL: the child
  * shares our stdout; else *out is the read end of its stdout, non-blocking. Exits on failure. */

@@ -57,6 +57,7 @@ static void goal_unlink_free(lm_goal *g) {
     if (*p == g) {
       *p = g->next;
       n->n_goals--;
+      n->requests_ended++;
       break;
     }
   ros_timer_destroy(g->progress_timer);
@@ -270,7 +271,9 @@ ros_status lm_actions_create(lm_node *n, ros_error *e) {
   ros_action_server_callbacks text_cb = {on_text_goal, on_accepted, on_cancel};
   /* A burst of goals as large as a server may hold (1000 at once in the soak benchmark) must
    * not lose requests in the reader's history before the loop takes them. */
-  ros_action_server_options o = {.service_depth = LMS_MAX_ACTION_GOALS};
+  ros_action_server_options o = {
+      .service_depth = LMS_MAX_ACTION_GOALS,
+      .result_timeout_ns = (int64_t)(lm_params_double(n->node, "action_result_timeout") * 1e9)};
   ros_status st = ros_action_server_create(n->node, "chat_completion", &chat_type, &chat_cb, n,
                                            &o, &n->chat_server, e);
   if (st != ROS_OK) return st;

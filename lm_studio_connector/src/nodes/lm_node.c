@@ -11,6 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "lm_params.h"
 #include "ros/ros_log.h"
 #include "ros/ros_params.h"
@@ -280,4 +284,29 @@ bool lm_prompt_fits(lm_node *n, const char *text, bool with_system_prompt, char 
            "raise max_prompt_bytes", with_system_prompt ? "prompt with the system prompt"
            : "text", len, max);
   return false;
+}
+
+/* glibc keeps freed memory in its arenas (each DDS thread has one): after a burst of goals the
+ * idle node would go on holding tens of MB it no longer uses. Trimming costs microseconds on
+ * an idle heap and runs only after requests ended. */
+static uint64_t requests_forgotten(const lm_node *n) {
+  uint64_t k = n->requests_ended;
+  ros_action_server *servers[] = {n->chat_server, n->text_server};
+  for (size_t i = 0; i < 2; i++) {
+    if (!servers[i]) continue;
+    ros_action_server_stats st;
+    ros_action_server_get_stats(servers[i], &st);
+    k += st.goals_expired + st.goals_evicted; /* their results were freed */
+  }
+  return k;
+}
+
+void lm_node_release_memory(lm_node *n) {
+  uint64_t forgotten = requests_forgotten(n);
+  if (forgotten == n->trimmed_at || lm_node_active_goals(n) || n->calls || n->topic_waiting)
+    return;
+  n->trimmed_at = forgotten;
+#ifdef __GLIBC__
+  (void)malloc_trim(0);
+#endif
 }

@@ -54,8 +54,14 @@ struct lm_node {
   lm_node_interface iface;
   lm_topics *topics;              /* topic front-end (lm_topics.c), LM_NODE_TOPICS only */
   size_t topic_running, topic_waiting; /* its requests, for the status */
+
+  uint64_t requests_ended;        /* goals, service calls and topic requests that ended */
+  uint64_t trimmed_at;            /* requests ended + results expired at the last trim */
 };
 
+/* lm_node.c: gives freed heap memory back to the system once the node is idle after requests
+ * ended or finished goals' results expired (called by the status timer). */
+void lm_node_release_memory(lm_node *n);
 /* lm_node.c: applies max_history_length and max_history_bytes (current values) to the history. */
 void lm_node_history_limits(lm_node *n);
 /* max_prompt_bytes, checked before any request: text plus, for a chat, the system prompt.

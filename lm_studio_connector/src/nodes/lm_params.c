@@ -61,6 +61,9 @@ static const lm_param_spec table[] = {
       "both actions together (more are rejected when they arrive)", 1, LMS_MAX_CONCURRENT_GOALS, true),
     I("max_history_bytes", 4 << 20, "Most bytes of chat history text kept for use_history (the oldest "
       "exchanges go first)", 1, LMS_MAX_HISTORY_BYTES, true),
+    D("action_result_timeout", 900.0, "Seconds a finished goal keeps its result for late "
+      "get_result calls, as rclcpp/rclpy's result_timeout (read-only)", 1.0, 86400.0, true,
+      false),
     I("max_queued_requests", LM_TOPICS_DEFAULT_QUEUE, "Topic interface: most requests waiting "
       "for their turn; one more makes the oldest waiting one answer with an error",
       1, LMS_MAX_QUEUED_REQUESTS, true),

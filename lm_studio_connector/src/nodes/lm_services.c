@@ -35,6 +35,7 @@ static void call_free(lm_call *c) {
   for (lm_call **p = &c->n->calls; *p; p = &(*p)->next)
     if (*p == c) {
       *p = c->next;
+      c->n->requests_ended++;
       break;
     }
   free(c->model);

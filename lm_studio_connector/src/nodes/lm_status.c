@@ -149,6 +149,7 @@ static void on_status_tick(void *user) {
   publish_status(n);
   lm_diagnostics_publish(n);
   lm_status_probe(n);
+  lm_node_release_memory(n);
 }
 
 ros_status lm_status_create(lm_node *n, ros_error *e) {

@@ -150,6 +150,7 @@ static void finish(topic_req *r) {
   default: t->parallel--; break;
   }
   n->topic_running--;
+  n->requests_ended++;
   req_free(r);
   pump(t);
 }
