@@ -208,6 +208,7 @@ TEST(install_layout_installed_node_runs)
   CHECK_EQ_INT(r.st, ROS_OK);
   CHECK_MSG(r.success, "list_models failed through the installed node");
   CHECK_CONTAINS(r.models, ",");
+  printf("models listed by the installed node: %s\n", r.models);
   CHECK_EQ_INT(node_exit, 0);
   CHECK_EQ_INT(emu_exit, 0);
 }
