@@ -37,12 +37,11 @@ awk -F'\t' '
     return sprintf("%.3f", v)
   }
   BEGIN {
-    fmt = "%-42s | %-18s | %-18s | %s\n"
+    fmt = "| %-42s | %-18s | %-18s | %-7s |\n"  # a Markdown table, as in BENCHMARKS.md
     printf fmt, "figure", "ours", "baseline", "ratio"
-    printf fmt, "------------------------------------------", "------------------",
-           "------------------", "------"
+    printf fmt, "---", "---", "---", "---"
   }
-  { printf fmt, $1, num($2) " " $4, num($3) " " $4, sprintf("%.2fx", $5) }
+  { printf fmt, $1, num($2) " " $4, num($3) " " $4, num($5) "x" }
 ' "$LMS_BENCH_ROWS"
 if [ ${#failed[@]} -gt 0 ]; then
   echo "FAILED: ${failed[*]}"
