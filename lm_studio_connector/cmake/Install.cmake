@@ -17,11 +17,8 @@ if(CMAKE_SOURCE_DIR STREQUAL PROJECT_SOURCE_DIR)
   find_package(ament_cmake QUIET)
 endif()
 option(LMS_AMENT_LAYOUT "Install in the ROS 2 (ament) layout" ${ament_cmake_FOUND})
-if(LMS_AMENT_LAYOUT AND NOT ament_cmake_FOUND)
-  message(FATAL_ERROR "LMS_AMENT_LAYOUT=ON needs ament_cmake (source a ROS 2 setup file)")
-endif()
-
 if(LMS_AMENT_LAYOUT)
+  find_package(ament_cmake REQUIRED) # source a ROS 2 setup file first
   set(LMS_INSTALL_EXEC_DIR lib/${PROJECT_NAME})
   set(LMS_INSTALL_SHARE_DIR share/${PROJECT_NAME})
 else()
@@ -30,15 +27,16 @@ else()
 endif()
 
 # The nodes and the tools that come with them (the emulator is a test and demo server, never a
-# model). Targets built only in some configurations are installed when they exist.
-function(lms_install_all)
-  set(executables)
-  foreach(exe lm_studio_node lm_studio_topics_node lmsc lms_check lms_emulator)
-    if(TARGET ${exe})
-      list(APPEND executables ${exe})
+# model). Targets built only in some configurations are installed when they exist. A macro, so
+# that ament_package() runs in the connector's own directory scope.
+macro(lms_install_all)
+  set(lms_install_executables)
+  foreach(lms_exe lm_studio_node lm_studio_topics_node lmsc lms_check lms_emulator)
+    if(TARGET ${lms_exe})
+      list(APPEND lms_install_executables ${lms_exe})
     endif()
   endforeach()
-  install(TARGETS ${executables} RUNTIME DESTINATION ${LMS_INSTALL_EXEC_DIR})
+  install(TARGETS ${lms_install_executables} RUNTIME DESTINATION ${LMS_INSTALL_EXEC_DIR})
   install(FILES launch/lm_studio.launch.py launch/lm_studio_topics.launch.py
           DESTINATION ${LMS_INSTALL_SHARE_DIR}/launch)
   install(FILES config/params.yaml DESTINATION ${LMS_INSTALL_SHARE_DIR}/config)
@@ -47,8 +45,8 @@ function(lms_install_all)
   else()
     # The interface definitions the wire types come from (in a ROS 2 workspace the
     # lm_studio_interfaces package installs them, with the rosidl types).
-    get_filename_component(interfaces "${LMS_INTERFACES_DIR}" ABSOLUTE)
-    install(DIRECTORY ${interfaces}/action ${interfaces}/srv
+    get_filename_component(lms_install_interfaces "${LMS_INTERFACES_DIR}" ABSOLUTE)
+    install(DIRECTORY ${lms_install_interfaces}/action ${lms_install_interfaces}/srv
             DESTINATION ${LMS_INSTALL_SHARE_DIR}/lm_studio_interfaces)
   endif()
-endfunction()
+endmacro()
