@@ -5,7 +5,7 @@ lms_add_test_file(test_params_file.c LIBS lms_node_core TIMEOUT 30)
 target_compile_definitions(test_params_file PRIVATE
   LMS_PARAMS_YAML="${lm_studio_connector_SOURCE_DIR}/config/params.yaml")
 
-lms_add_test_file(test_install.c DDS LIBS lms_ros TIMEOUT 180)
+lms_add_test_file(test_install.c DDS LIBS lms_ros lms_ros_test_util TIMEOUT 180)
 set(lms_expected_exes lm_studio_node lms_emulator lms_check)
 foreach(exe lm_studio_topics_node lmsc)
   list(APPEND lms_expected_exes $<$<TARGET_EXISTS:${exe}>:${exe}>)
@@ -16,7 +16,8 @@ target_compile_definitions(test_install PRIVATE
   LMS_INSTALL_EXEC_DIR="${LMS_INSTALL_EXEC_DIR}"
   LMS_INSTALL_SHARE_DIR="${LMS_INSTALL_SHARE_DIR}"
   LMS_BUILD_DIR="${CMAKE_BINARY_DIR}"
-  LMS_CMAKE_COMMAND="${CMAKE_COMMAND}")
+  LMS_CMAKE_COMMAND="${CMAKE_COMMAND}"
+  LMS_HAVE_TOPICS_NODE=$<TARGET_EXISTS:lm_studio_topics_node>)
 add_dependencies(test_install lm_studio_node lms_emulator lms_check)
 
 find_package(Python3 COMPONENTS Interpreter)

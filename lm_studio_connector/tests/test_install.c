@@ -2,7 +2,8 @@
  * then the installed programs run from there, from "/" as working directory (so nothing is
  * found by accident in the source or build tree): lms_emulator serves on an ephemeral port,
  * lm_studio_node starts with the installed params file and answers list_models from it over
- * DDS, and exits 0 on SIGINT. */
+ * DDS, and exits 0 on SIGINT; lm_studio_topics_node, when this build has it, comes up under its
+ * own name (its parameter services appear) and exits 0 on SIGINT too. */
 #include <dirent.h>
 #include <signal.h>
 #include <stdio.h>
@@ -18,6 +19,7 @@
 #include "ros/ros_context.h"
 #include "ros/ros_node.h"
 #include "lm_studio_interfaces_dds.h"
+#include "ros_test_util.h"
 #include "testing.h"
 
 /* Starts argv (argv[0] a path) from "/", with stdout into a pipe whose read end *out_fd
@@ -201,6 +203,16 @@ TEST(install_layout_installed_node_runs)
   list_rec r = {0};
   check_list_models(&r);
   int node_exit = interrupt(pid);
+  int topics_exit = 0;
+#if LMS_HAVE_TOPICS_NODE
+  snprintf(node, sizeof node, "%s/%s/lm_studio_topics_node", prefix, exe_dir);
+  pid = start(args, NULL);
+  CHECK(pid > 0);
+  test_endpoint ep;
+  CHECK_MSG(test_find_endpoint('R', "rq/lm_studio_topics_node/get_parametersRequest", 20000, &ep),
+            "the installed lm_studio_topics_node never came up");
+  topics_exit = interrupt(pid);
+#endif
   int emu_exit = interrupt(emu);
   fclose(f);
   remove_tree(prefix);
@@ -210,5 +222,6 @@ TEST(install_layout_installed_node_runs)
   CHECK_CONTAINS(r.models, ",");
   printf("models listed by the installed node: %s\n", r.models);
   CHECK_EQ_INT(node_exit, 0);
+  CHECK_EQ_INT(topics_exit, 0);
   CHECK_EQ_INT(emu_exit, 0);
 }
