@@ -1,5 +1,6 @@
 # The two commands of the README, plus conveniences. Each installs what is missing first.
-.PHONY: run test bench demo build clean
+.PHONY: run test bench demo build install clean
+PREFIX ?= /usr/local
 
 run:      ## install what is missing, build, run the node against LM_STUDIO_URL (default http://localhost:1234)
 	@bash scripts/run.sh
@@ -15,6 +16,10 @@ demo:     ## the whole path without LM Studio: emulator + node + a streamed chat
 
 build:
 	@bash scripts/setup.sh && cmake -S . -B build -G Ninja >/dev/null && cmake --build build
+
+install:  ## build, then install the executables, launch files and params.yaml under PREFIX (default /usr/local)
+	@bash scripts/setup.sh && cmake -S . -B build -G Ninja >/dev/null && cmake --build build && \
+	  cmake --install build --prefix "$(PREFIX)"
 
 clean:
 	rm -rf build build-asan build-fuzz

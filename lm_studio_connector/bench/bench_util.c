@@ -19,9 +19,16 @@ double bench_percentile(double *v, int n, double q) {
 }
 
 void bench_row(const char *figure, double ours, double baseline, const char *unit) {
+  double ratio = baseline != 0 ? ours / baseline : 0;
   printf("BENCH %-38s | %12.3f %-9s | %12.3f %-9s | %6.2fx\n", figure, ours, unit, baseline, unit,
-         baseline != 0 ? ours / baseline : 0);
+         ratio);
   fflush(stdout);
+  /* scripts/bench.sh collects every program's rows into one table. */
+  const char *rows = getenv("LMS_BENCH_ROWS");
+  FILE *f = rows && rows[0] ? fopen(rows, "a") : NULL;
+  if (!f) return;
+  fprintf(f, "%s\t%.17g\t%.17g\t%s\t%.17g\n", figure, ours, baseline, unit, ratio);
+  fclose(f);
 }
 
 int bench_ddsperf_latency(int domain, int seconds, const char *mode, double *p50_us,

@@ -5,7 +5,9 @@
 
 /* Sorts v in place and returns the q-quantile (0..1). */
 double bench_percentile(double *v, int n, double q);
-/* "BENCH <figure> | ours unit | baseline unit | ratio" (ratio = ours / baseline). */
+/* Prints "BENCH <figure> | ours unit | baseline unit | ratio" (ratio = ours / baseline) and,
+ * when $LMS_BENCH_ROWS names a file, appends "figure\tours\tbaseline\tunit\tratio\n" to it
+ * (scripts/bench.sh gathers every benchmark's rows into one table). */
 void bench_row(const char *figure, double ours, double baseline, const char *unit);
 /* Round-trip latency of ddsperf ping/pong (two processes) for `seconds`, in microseconds.
  * mode "listener" answers inside Cyclone's receive thread; "waitset" on an application thread
