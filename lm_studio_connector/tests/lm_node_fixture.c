@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -53,6 +54,9 @@ pid_t lm_test_spawn(const char *exe, const char *const *argv) {
   pid_t pid = fork();
   CHECK(pid >= 0);
   if (pid == 0) {
+    /* A failed check ends the test at once: the child must not outlive it and hold the
+     * domain (a leftover node answers the next run's goals). */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) _exit(126);
     execv(exe, (char *const *)argv);
     _exit(127);
   }
