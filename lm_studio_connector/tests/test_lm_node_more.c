@@ -325,6 +325,30 @@ static void cancel_and_wait(fx *f, goal_rec *r, cancel_rec *c) {
   CHECK_EQ_INT(c->st, ROS_OK);
 }
 
+/* action_result_timeout: a finished goal is known (cancel says "terminated") until its result
+ * expires, then forgotten (cancel says "unknown goal"), as rcl_action's result_timeout. */
+TEST(lm_node_more_results_expire_after_action_result_timeout)
+{
+  fx f;
+  const char *extra[] = {"action_result_timeout:=1.0", NULL};
+  fx_init_ex(&f, extra);
+  goal_rec r;
+  send_goal(&f, &r, "short answer", "", false, false);
+  wait_done(&f, &r, 10000);
+  CHECK_EQ_INT(r.status, ROS_GOAL_STATUS_SUCCEEDED);
+  cancel_rec c;
+  cancel_and_wait(&f, &r, &c);
+  CHECK_EQ_INT(c.code, ROS_CANCEL_GOAL_TERMINATED);
+  int64_t end = clock_mono_ms() + 10000; /* expiry is checked every result_timeout / 4 */
+  do {
+    spin_for(&f, 250);
+    cancel_and_wait(&f, &r, &c);
+  } while (c.code != ROS_CANCEL_UNKNOWN_GOAL_ID && clock_mono_ms() < end);
+  CHECK_EQ_INT(c.code, ROS_CANCEL_UNKNOWN_GOAL_ID);
+  goal_rec_fini(&r);
+  fx_fini(&f);
+}
+
 static void expect_canceled(fx *f, goal_rec *r, const char *sofar) {
   int cw = 0;
   CHECK(emu_open_sockets(f, &cw) >= 1); /* the goal's connection, seen from the emulator */
