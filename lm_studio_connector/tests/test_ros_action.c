@@ -551,6 +551,69 @@ static void l_accepted(void *u, ros_action_goal *h) {
 static bool l_has_goal(void *u) { return ((local *)u)->accepted > 0; }
 static bool rec_one_feedback(void *u) { return ((rec *)u)->feedbacks >= 1; }
 
+static bool l_got_goal(void *u) { return ((local *)u)->goals > 0; }
+
+typedef struct raw_reply {
+  dds_entity_t rd;
+  ros_action_send_goal_response rs;
+  int got;
+} raw_reply;
+
+static bool raw_reply_took(void *u) {
+  raw_reply *r = u;
+  void *p = &r->rs;
+  dds_sample_info_t info;
+  if (dds_take(r->rd, &p, &info, 1, 1) == 1 && info.valid_data) r->got++;
+  return r->got > 0;
+}
+
+/* A client whose reply reader the server has not matched yet (another process, discovery still
+ * under way): its goal's reply waits, and the goal must not start (status, on_accepted, so no
+ * feedback or result) before that reply has left, or the client hears of a goal it does not
+ * know (rclcpp drops such feedback; the stamp to cancel by is not known yet). */
+TEST(ros_action_goal_starts_after_its_waiting_reply_left) {
+  fixture f;
+  ros_error e;
+  CHECK_MSG(fixture_init(&f, "test_action", &e), "%s", e.message);
+  local l = {0};
+  ros_action_server_callbacks cb = {l_goal, l_accepted, NULL};
+  ros_action_server *s = NULL;
+  CHECK_EQ_INT(ros_action_server_create(f.node, "late", &chat_type, &cb, &l, NULL, &s, &e), ROS_OK);
+  dds_entity_t pp = dds_create_participant(ros_context_domain_id(f.ctx), NULL, NULL);
+  const char *ud = "clientid= 1.2.3.4.5.6.7.8.9.a.b.c.0.0.0.2;";
+  dds_entity_t w = raw_endpoint(pp, "rq/late/_action/send_goalRequest", chat_type.send_goal_request,
+                                false, ud, 10);
+  CHECK(w > 0);
+  int64_t end = clock_mono_ms() + WAIT_MS;
+  while (matched_count(w, false) < 1 && clock_mono_ms() < end) spin_for(f.ctx, 5);
+  lm_studio_interfaces_action_dds__ChatCompletion_SendGoal_Request_ rq;
+  memset(&rq, 0, sizeof rq);
+  rq.hdr_guid = 9;
+  rq.hdr_seq = 1;
+  rq.goal_id.uuid[0] = 0x42;
+  rq.goal.prompt = "early";
+  rq.goal.model = "";
+  rq.goal.image_data = "";
+  CHECK(dds_write(w, &rq) == DDS_RETCODE_OK);
+  CHECK(spin_until(f.ctx, l_got_goal, &l, WAIT_MS));
+  spin_for(f.ctx, 200); /* nobody reads the reply yet: the goal stays unannounced */
+  CHECK_EQ_INT(l.accepted, 0);
+  CHECK_EQ_INT(ros_action_server_goal_count(s), 1);
+
+  raw_reply r = {0};
+  r.rd = raw_endpoint(pp, "rr/late/_action/send_goalReply", chat_type.send_goal_response, true,
+                      ud, 10);
+  CHECK(r.rd > 0);
+  CHECK_MSG(spin_until(f.ctx, raw_reply_took, &r, WAIT_MS), "the goal reply did not arrive");
+  CHECK(r.rs.accepted && r.rs.hdr_guid == 9 && r.rs.hdr_seq == 1);
+  CHECK_EQ_INT(l.accepted, 1); /* started in the pass that wrote the reply */
+  CHECK_EQ_INT(ros_action_goal_status(l.h), ROS_GOAL_STATUS_EXECUTING);
+  CHECK_EQ_INT(ros_action_goal_succeed(l.h, NULL, &e), ROS_OK);
+  CHECK(dds_delete(pp) == 0);
+  ros_action_server_destroy(s);
+  CHECK(fixture_fini(&f));
+}
+
 TEST(ros_action_in_process_handle_api) {
   fixture f;
   ros_error e;

@@ -2,6 +2,8 @@
  * ros_publishers around a ros_goal_table (ros_goal_state.c holds every rule; this file does
  * the I/O). Loop thread only. Guarantees, in the order §4.4 wants on the wire:
  *   accept: SendGoal reply, then status (goal EXECUTING or ACCEPTED), then on_accepted;
+ *           a reply that waits for the client's reply reader (ros_service) holds the rest
+ *           back until it has left, so no feedback or result overtakes it;
  *   end:    status (terminal), then every held GetResult reply;
  *   cancel: status (goals CANCELING), then the CancelGoal reply listing them.
  * The status sample is always the complete list of goals held, since the topic keeps only the
@@ -36,6 +38,9 @@ struct ros_action_goal {
   size_t n_waiting;
   bool in_on_goal;
   bool cancel_requested;
+  bool start_pending;     /* accepted, but its SendGoal reply still waits (reply_id) */
+  bool execute_on_start;  /* ROS_GOAL_ACCEPT_AND_EXECUTE */
+  ros_request_id reply_id;
 };
 
 struct ros_action_server {
@@ -130,6 +135,21 @@ static bool admissible(ros_action_server *s, const ros_goal_id *id) {
   return true;
 }
 
+/* The accepted goal g goes on: EXECUTING if asked, status, then on_accepted. A goal that was
+ * canceled or ended while its reply waited keeps that state; one that ended is not announced. */
+static void start_goal(ros_action_server *s, ros_action_goal *g) {
+  g->start_pending = false;
+  ros_goal_entry *en = ros_goal_table_find(&s->goals, &g->info.id);
+  if (!en || ros_goal_state_is_terminal(en->status)) return;
+  ros_error e;
+  if (g->execute_on_start && en->status == ROS_GOAL_STATUS_ACCEPTED &&
+      ros_goal_table_apply(&s->goals, &g->info.id, ROS_GOAL_EVENT_EXECUTE, clock_mono_ns(), NULL,
+                           &e) != ROS_OK) /* cannot happen: ACCEPTED -> EXECUTING */
+    ROS_ERROR(s->node, "action %s: %s", s->name, e.message);
+  publish_status(s);
+  if (s->cb.on_accepted) s->cb.on_accepted(s->user, g);
+}
+
 static void on_send_goal(void *user, ros_service *svc, const void *request,
                          const ros_request_id *rid) {
   ros_action_server *s = user;
@@ -175,12 +195,36 @@ static void on_send_goal(void *user, ros_service *svc, const void *request,
   if (ros_service_reply(svc, rid, &rs, &e) != ROS_OK)
     ROS_DEBUG(s->node, "action %s: goal reply not sent: %s", s->name, e.message);
   if (d == ROS_GOAL_REJECT) return;
-  if (d == ROS_GOAL_ACCEPT_AND_EXECUTE &&
-      ros_goal_table_apply(&s->goals, &id, ROS_GOAL_EVENT_EXECUTE, clock_mono_ns(), NULL, &e) !=
-          ROS_OK) /* cannot happen: the goal was added ACCEPTED just above */
-    ROS_ERROR(s->node, "action %s: %s", s->name, e.message);
-  publish_status(s);
-  if (s->cb.on_accepted) s->cb.on_accepted(s->user, g);
+  g->execute_on_start = d == ROS_GOAL_ACCEPT_AND_EXECUTE;
+  /* The client must hear of its goal first: feedback before the reply is dropped by rclcpp
+   * (no goal handle yet), and our own clients would see a goal run that they cannot cancel
+   * by stamp yet. So a goal whose reply waits for the client's reply reader starts when the
+   * reply leaves (on_goal_reply_left). */
+  if (ros_service_reply_waiting(svc, rid)) {
+    g->start_pending = true;
+    g->reply_id = *rid;
+    return;
+  }
+  start_goal(s, g);
+}
+
+static bool same_request(const ros_request_id *a, const ros_request_id *b) {
+  return a->client_id == b->client_id && a->seq == b->seq &&
+         a->publication_handle == b->publication_handle;
+}
+
+/* Sent hook of the SendGoal service: a waiting reply left (written, or dropped because the
+ * client went or never matched: the goal runs anyway, as it would have had the reply gone
+ * out at once, and ends like any other). */
+static void on_goal_reply_left(void *user, const ros_request_id *rid, bool sent) {
+  ros_action_server *s = user;
+  for (size_t i = 0; i < s->goals.count; i++) {
+    ros_action_goal *g = s->goals.entries[i].data;
+    if (!g->start_pending || !same_request(&g->reply_id, rid)) continue;
+    if (!sent) ROS_DEBUG(s->node, "action %s: a goal reply was dropped; the goal runs", s->name);
+    start_goal(s, g);
+    return;
+  }
 }
 
 /* --- CancelGoal --- */
@@ -324,6 +368,7 @@ ros_status ros_action_server_create(ros_node *n, const char *name, const ros_act
   }
   /* Same order as rcl_action: the three services, then feedback and status. */
   if (st == ROS_OK) st = make_service(s, ROS_ACTION_SEND_GOAL, &s->send_goal, e);
+  if (st == ROS_OK) ros_service_set_sent_hook(s->send_goal, on_goal_reply_left, s);
   if (st == ROS_OK) st = make_service(s, ROS_ACTION_CANCEL_GOAL, &s->cancel_goal, e);
   if (st == ROS_OK) st = make_service(s, ROS_ACTION_GET_RESULT, &s->get_result, e);
   if (st == ROS_OK) st = make_publisher(s, ROS_ACTION_FEEDBACK, &s->feedback, e);
