@@ -578,18 +578,45 @@ static bool raw_reply_took(void *u) {
   return r->got > 0;
 }
 
-/* A client whose reply reader the server has not matched yet (another process, discovery still
- * under way): its goal's reply waits, and the goal must not start (status, on_accepted, so no
- * feedback or result) before that reply has left, or the client hears of a goal it does not
- * know (rclcpp drops such feedback; the stamp to cancel by is not known yet). */
-TEST(ros_action_goal_starts_after_its_waiting_reply_left) {
+static void l_accepted_feedback(void *u, ros_action_goal *h) {
+  l_accepted(u, h);
+  chat_feedback fb = {"first", "", 0};
+  CHECK_EQ_INT(ros_action_goal_publish_feedback(h, &fb, NULL), ROS_OK);
+}
+
+typedef struct raw_feedback {
+  dds_entity_t rd;
+  int got;
+  char first[32];
+} raw_feedback;
+
+static bool raw_feedback_took(void *u) {
+  raw_feedback *r = u;
+  void *sample[1] = {NULL};
+  dds_sample_info_t info;
+  if (dds_take(r->rd, sample, &info, 1, 1) == 1) {
+    const lm_studio_interfaces_action_dds__ChatCompletion_FeedbackMessage_ *m = sample[0];
+    if (info.valid_data && r->got++ == 0)
+      snprintf(r->first, sizeof r->first, "%s", m->feedback.partial_response);
+    dds_return_loan(r->rd, sample, 1);
+  }
+  return r->got > 0;
+}
+
+/* A client in another process that the server has not fully discovered yet: a goal starts
+ * (status, on_accepted, so feedback or a result) only once its reply has been written and the
+ * feedback writer reaches the client's participant. Before that, the client would hear of a
+ * goal it does not know (rclcpp drops such feedback; the stamp to cancel by is not known yet)
+ * or miss the first feedback. Steps: reply reader missing, then feedback reader missing. */
+TEST(ros_action_goal_starts_once_its_client_can_hear_it) {
   fixture f;
   ros_error e;
   CHECK_MSG(fixture_init(&f, "test_action", &e), "%s", e.message);
   local l = {0};
-  ros_action_server_callbacks cb = {l_goal, l_accepted, NULL};
+  ros_action_server_callbacks cb = {l_goal, l_accepted_feedback, NULL};
+  ros_action_server_options o = {.start_wait_ns = INT64_C(600) * 1000000000}; /* no deadline */
   ros_action_server *s = NULL;
-  CHECK_EQ_INT(ros_action_server_create(f.node, "late", &chat_type, &cb, &l, NULL, &s, &e), ROS_OK);
+  CHECK_EQ_INT(ros_action_server_create(f.node, "late", &chat_type, &cb, &l, &o, &s, &e), ROS_OK);
   dds_entity_t pp = dds_create_participant(ros_context_domain_id(f.ctx), NULL, NULL);
   const char *ud = "clientid= 1.2.3.4.5.6.7.8.9.a.b.c.0.0.0.2;";
   dds_entity_t w = raw_endpoint(pp, "rq/late/_action/send_goalRequest", chat_type.send_goal_request,
@@ -617,8 +644,17 @@ TEST(ros_action_goal_starts_after_its_waiting_reply_left) {
   CHECK(r.rd > 0);
   CHECK_MSG(spin_until(f.ctx, raw_reply_took, &r, WAIT_MS), "the goal reply did not arrive");
   CHECK(r.rs.accepted && r.rs.hdr_guid == 9 && r.rs.hdr_seq == 1);
-  CHECK_EQ_INT(l.accepted, 1); /* started in the pass that wrote the reply */
+  spin_for(f.ctx, 200); /* no feedback reader in the client's participant yet */
+  CHECK_EQ_INT(l.accepted, 0);
+
+  raw_feedback fb = {0};
+  fb.rd = raw_endpoint(pp, "rt/late/_action/feedback", chat_type.feedback_message, true, NULL, 10);
+  CHECK(fb.rd > 0);
+  CHECK(spin_until(f.ctx, l_has_goal, &l, WAIT_MS));
+  CHECK_EQ_INT(l.accepted, 1);
   CHECK_EQ_INT(ros_action_goal_status(l.h), ROS_GOAL_STATUS_EXECUTING);
+  CHECK_MSG(spin_until(f.ctx, raw_feedback_took, &fb, WAIT_MS), "the first feedback was lost");
+  CHECK_EQ_STR(fb.first, "first");
   CHECK_EQ_INT(ros_action_goal_succeed(l.h, NULL, &e), ROS_OK);
   CHECK(dds_delete(pp) == 0);
   ros_action_server_destroy(s);

@@ -58,6 +58,11 @@ typedef struct ros_action_server_options {
    * request reader keeps bursts from many clients at once (§3.6 allows it; depth is not part of
    * QoS matching, only SEDP shows it). */
   int service_depth;
+  /* How long an accepted goal may wait, before it starts (status EXECUTING, on_accepted), for
+   * its client to be able to hear it: goal reply written, feedback writer matched to a reader
+   * of the client's participant. <= 0: 1 s (ROS_SERVICE_REPLY_WAIT_NS); after that it starts
+   * anyway. */
+  int64_t start_wait_ns;
 } ros_action_server_options;
 
 /* Counters since creation (tests, diagnostics). */
