@@ -603,11 +603,59 @@ static bool raw_feedback_took(void *u) {
   return r->got > 0;
 }
 
+/* A raw client in a participant of its own (another process, as far as the server can tell):
+ * a SendGoal request writer with a clientid, and on demand its reply and feedback readers. */
+typedef struct raw_client {
+  dds_entity_t pp, w;
+  const char *ud;
+  raw_reply reply;
+  raw_feedback fb;
+} raw_client;
+
+static void raw_client_start(raw_client *c, fixture *f, const char *ud) {
+  memset(c, 0, sizeof *c);
+  c->ud = ud;
+  c->pp = dds_create_participant(ros_context_domain_id(f->ctx), NULL, NULL);
+  c->w = raw_endpoint(c->pp, "rq/late/_action/send_goalRequest", chat_type.send_goal_request,
+                      false, ud, 10);
+  CHECK(c->pp > 0 && c->w > 0);
+  int64_t end = clock_mono_ms() + WAIT_MS;
+  while (matched_count(c->w, false) < 1 && clock_mono_ms() < end) spin_for(f->ctx, 5);
+}
+
+static void raw_client_reply_reader(raw_client *c) {
+  c->reply.rd = raw_endpoint(c->pp, "rr/late/_action/send_goalReply", chat_type.send_goal_response,
+                             true, c->ud, 10);
+  CHECK(c->reply.rd > 0);
+}
+
+static void raw_client_feedback_reader(raw_client *c) {
+  c->fb.rd = raw_endpoint(c->pp, "rt/late/_action/feedback", chat_type.feedback_message, true,
+                          NULL, 10);
+  CHECK(c->fb.rd > 0);
+}
+
+static void raw_client_send(raw_client *c, int64_t seq, uint8_t id) {
+  lm_studio_interfaces_action_dds__ChatCompletion_SendGoal_Request_ rq;
+  memset(&rq, 0, sizeof rq);
+  rq.hdr_guid = 9;
+  rq.hdr_seq = seq;
+  rq.goal_id.uuid[0] = id;
+  rq.goal.prompt = "early";
+  rq.goal.model = "";
+  rq.goal.image_data = "";
+  CHECK(dds_write(c->w, &rq) == DDS_RETCODE_OK);
+}
+
+static bool l_got_second_goal(void *u) { return ((local *)u)->goals >= 2; }
+static bool l_second_started(void *u) { return ((local *)u)->accepted >= 2; }
+
 /* A client in another process that the server has not fully discovered yet: a goal starts
  * (status, on_accepted, so feedback or a result) only once its reply has been written and the
  * feedback writer reaches the client's participant. Before that, the client would hear of a
  * goal it does not know (rclcpp drops such feedback; the stamp to cancel by is not known yet)
- * or miss the first feedback. Steps: reply reader missing, then feedback reader missing. */
+ * or miss the first feedback. Goal 1: the reply reader comes late; goal 2 (another client):
+ * the feedback reader comes late. */
 TEST(ros_action_goal_starts_once_its_client_can_hear_it) {
   fixture f;
   ros_error e;
@@ -617,46 +665,39 @@ TEST(ros_action_goal_starts_once_its_client_can_hear_it) {
   ros_action_server_options o = {.start_wait_ns = INT64_C(600) * 1000000000}; /* no deadline */
   ros_action_server *s = NULL;
   CHECK_EQ_INT(ros_action_server_create(f.node, "late", &chat_type, &cb, &l, &o, &s, &e), ROS_OK);
-  dds_entity_t pp = dds_create_participant(ros_context_domain_id(f.ctx), NULL, NULL);
-  const char *ud = "clientid= 1.2.3.4.5.6.7.8.9.a.b.c.0.0.0.2;";
-  dds_entity_t w = raw_endpoint(pp, "rq/late/_action/send_goalRequest", chat_type.send_goal_request,
-                                false, ud, 10);
-  CHECK(w > 0);
+
+  raw_client c1;
+  raw_client_start(&c1, &f, "clientid= 1.2.3.4.5.6.7.8.9.a.b.c.0.0.0.2;");
+  raw_client_feedback_reader(&c1);
   int64_t end = clock_mono_ms() + WAIT_MS;
-  while (matched_count(w, false) < 1 && clock_mono_ms() < end) spin_for(f.ctx, 5);
-  lm_studio_interfaces_action_dds__ChatCompletion_SendGoal_Request_ rq;
-  memset(&rq, 0, sizeof rq);
-  rq.hdr_guid = 9;
-  rq.hdr_seq = 1;
-  rq.goal_id.uuid[0] = 0x42;
-  rq.goal.prompt = "early";
-  rq.goal.model = "";
-  rq.goal.image_data = "";
-  CHECK(dds_write(w, &rq) == DDS_RETCODE_OK);
+  while (matched_count(c1.fb.rd, true) < 1 && clock_mono_ms() < end) spin_for(f.ctx, 5);
+  raw_client_send(&c1, 1, 0x41);
   CHECK(spin_until(f.ctx, l_got_goal, &l, WAIT_MS));
   spin_for(f.ctx, 200); /* nobody reads the reply yet: the goal stays unannounced */
   CHECK_EQ_INT(l.accepted, 0);
-  CHECK_EQ_INT(ros_action_server_goal_count(s), 1);
-
-  raw_reply r = {0};
-  r.rd = raw_endpoint(pp, "rr/late/_action/send_goalReply", chat_type.send_goal_response, true,
-                      ud, 10);
-  CHECK(r.rd > 0);
-  CHECK_MSG(spin_until(f.ctx, raw_reply_took, &r, WAIT_MS), "the goal reply did not arrive");
-  CHECK(r.rs.accepted && r.rs.hdr_guid == 9 && r.rs.hdr_seq == 1);
-  spin_for(f.ctx, 200); /* no feedback reader in the client's participant yet */
-  CHECK_EQ_INT(l.accepted, 0);
-
-  raw_feedback fb = {0};
-  fb.rd = raw_endpoint(pp, "rt/late/_action/feedback", chat_type.feedback_message, true, NULL, 10);
-  CHECK(fb.rd > 0);
+  raw_client_reply_reader(&c1);
+  CHECK_MSG(spin_until(f.ctx, raw_reply_took, &c1.reply, WAIT_MS), "goal reply 1 did not arrive");
+  CHECK(c1.reply.rs.accepted && c1.reply.rs.hdr_seq == 1);
   CHECK(spin_until(f.ctx, l_has_goal, &l, WAIT_MS));
-  CHECK_EQ_INT(l.accepted, 1);
   CHECK_EQ_INT(ros_action_goal_status(l.h), ROS_GOAL_STATUS_EXECUTING);
-  CHECK_MSG(spin_until(f.ctx, raw_feedback_took, &fb, WAIT_MS), "the first feedback was lost");
-  CHECK_EQ_STR(fb.first, "first");
+  CHECK_MSG(spin_until(f.ctx, raw_feedback_took, &c1.fb, WAIT_MS), "feedback 1 was lost");
+  CHECK_EQ_STR(c1.fb.first, "first");
   CHECK_EQ_INT(ros_action_goal_succeed(l.h, NULL, &e), ROS_OK);
-  CHECK(dds_delete(pp) == 0);
+
+  raw_client c2;
+  raw_client_start(&c2, &f, "clientid= 1.2.3.4.5.6.7.8.9.a.b.c.0.0.0.3;");
+  raw_client_reply_reader(&c2);
+  raw_client_send(&c2, 2, 0x42);
+  CHECK(spin_until(f.ctx, l_got_second_goal, &l, WAIT_MS));
+  CHECK_MSG(spin_until(f.ctx, raw_reply_took, &c2.reply, WAIT_MS), "goal reply 2 did not arrive");
+  spin_for(f.ctx, 200); /* no feedback reader in the client's participant yet */
+  CHECK_EQ_INT(l.accepted, 1);
+  raw_client_feedback_reader(&c2);
+  CHECK(spin_until(f.ctx, l_second_started, &l, WAIT_MS));
+  CHECK_MSG(spin_until(f.ctx, raw_feedback_took, &c2.fb, WAIT_MS), "feedback 2 was lost");
+  CHECK_EQ_STR(c2.fb.first, "first");
+  CHECK_EQ_INT(ros_action_goal_succeed(l.h, NULL, &e), ROS_OK);
+  CHECK(dds_delete(c1.pp) == 0 && dds_delete(c2.pp) == 0);
   ros_action_server_destroy(s);
   CHECK(fixture_fini(&f));
 }
