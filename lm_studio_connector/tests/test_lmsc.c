@@ -116,12 +116,21 @@ static void send_sigint(fx *f, pid_t child) {
 }
 
 /* The node does not spin in between (this thread is its loop), so it cannot answer the
- * cancel: whether lmsc sees the two signals apart or together, only the second can end it. */
+ * cancel: whether lmsc sees the two signals apart or together, only the second can end it.
+ * Nor until lmsc has gone: a loaded lmsc may take the second signal late, and had the node
+ * answered the cancel meanwhile, the goal would end CANCELED first. Left waitable (WNOWAIT). */
 static void send_sigint_twice(fx *f, pid_t child) {
   (void)f;
   CHECK(kill(child, SIGINT) == 0);
   clock_sleep_ms(200);
   CHECK(kill(child, SIGINT) == 0);
+  int64_t end = clock_mono_ms() + 10000;
+  siginfo_t si;
+  do {
+    clock_sleep_ms(10);
+    memset(&si, 0, sizeof si);
+  } while (waitid(P_PID, (id_t)child, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == 0 &&
+           clock_mono_ms() < end);
 }
 
 static void stop_node(fx *f, pid_t child) {
