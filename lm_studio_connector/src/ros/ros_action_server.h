@@ -43,7 +43,9 @@ typedef struct ros_action_server_callbacks {
   /* A new goal (NULL: reject all). goal is the action's X_Goal struct, valid during the call only.
    * Only id/status/set_user/user may be used on h here; anything else gives ROS_ERR_STATE. */
   ros_goal_decision (*on_goal)(void *user, ros_action_goal *h, const void *goal);
-  /* After an accepted goal's reply and first status went out (optional): start work here. */
+  /* After an accepted goal's reply and first status went out (optional): start work here.
+   * Runs once the client can hear the goal (see start_wait_ns), so possibly in a later loop
+   * pass than on_goal; a goal cancelled meanwhile arrives CANCELING. */
   void (*on_accepted)(void *user, ros_action_goal *h);
   /* A client asks to cancel h, which is ACCEPTED or EXECUTING (optional: NULL accepts all).
    * Return true to accept: h becomes CANCELING; end it later with ros_action_goal_canceled
