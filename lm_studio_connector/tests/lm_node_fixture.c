@@ -51,12 +51,13 @@ void lm_test_node_stop(ros_args *args, lm_node *node, ros_node *cli) {
 }
 
 pid_t lm_test_spawn(const char *exe, const char *const *argv) {
+  pid_t parent = getpid();
   pid_t pid = fork();
   CHECK(pid >= 0);
   if (pid == 0) {
-    /* A failed check ends the test at once: the child must not outlive it and hold the
-     * domain (a leftover node answers the next run's goals). */
-    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0) _exit(126);
+    /* A failed CHECK ends the test at once: the node must not outlive it, or it keeps CTest's
+     * output pipe open and the run hangs until the timeout. */
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent) _exit(127);
     execv(exe, (char *const *)argv);
     _exit(127);
   }

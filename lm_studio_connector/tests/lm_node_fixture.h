@@ -26,7 +26,8 @@ void lm_test_node_stop(ros_args *args, lm_node *node, ros_node *cli);
 /* Spins the node's loop until *flag or ms pass; returns *flag. */
 bool lm_test_spin_until(lm_node *node, const bool *flag, int ms);
 
-/* Runs executable exe with argv (argv[0] first, NULL-terminated) in a child process. */
+/* Runs executable exe with argv (argv[0] first, NULL-terminated) in a child process, which is
+ * killed should the test process end first (a failed CHECK). */
 pid_t lm_test_spawn(const char *exe, const char *const *argv);
 /* Sends the child SIGINT and waits up to 5 s for it (SIGKILL after that). Fails the test case
  * unless it exited with status 0. */

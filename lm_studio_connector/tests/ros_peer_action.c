@@ -1,10 +1,11 @@
 /* ros_peer_action.c: the other process of the action tests (test_ros_action.c); inherits
  * ROS_DOMAIN_ID and CYCLONEDDS_URI, so both meet on loopback only.
  *   server NAME [RESULT_TIMEOUT_MS [MAX_GOALS [SERVICE_DEPTH]]]: serves ChatCompletion, prints
- *     "ready"; "w" on stdin prints "waiting=<held GetResult requests>"; when stdin closes it
- *     destroys the server, prints "stats ..." and exits 0. A goal's prompt is its script, its
- *     model a tag: "feedback N MS" (N feedback "<tag>:<i>" MS apart, then SUCCEEDED; a cancel
- *     ends it CANCELED), "reject", "succeed", "abort", "hold" and "defer" (run / stay ACCEPTED
+ *     "ready"; "w" on stdin prints "waiting=<held GetResult requests>", "r" releases held
+ *     cancels; when stdin closes it destroys the server, prints "stats ..." and exits 0. A goal's
+ *     prompt is its script, its model a tag: "feedback N MS [hold-cancel]" (N feedback
+ *     "<tag>:<i>" MS apart, then SUCCEEDED; a cancel ends it CANCELED, with hold-cancel only
+ *     after an "r", so the goal stays CANCELING until the test has seen that), "reject", "succeed", "abort", "hold" and "defer" (run / stay ACCEPTED
  *     until canceled), "refuse-cancel" (refuses cancels, then SUCCEEDED).
  *   client NAME: sends "feedback 25 20", prints "accepted <hex id>", spins until killed.
  * Any other exit code says what failed (see stderr). */
@@ -32,12 +33,14 @@ typedef struct peer_goal {
   enum mode mode;
   long n, i, ms;
   bool ending;
+  bool hold_cancel;
   char tag[64];
   char prompt[128];
 } peer_goal;
 
 static ros_context *g_ctx;
 static peer_goal *g_goals; /* scripts still running */
+static bool g_release;     /* an "r" came: held cancels may end */
 
 static void forget(peer_goal *pg) {
   for (peer_goal **p = &g_goals; *p; p = &(*p)->next)
@@ -80,7 +83,7 @@ static void end_goal(peer_goal *pg, ros_goal_status how, const char *text) {
 static void tick(void *user) {
   peer_goal *pg = user;
   if (ros_action_goal_is_cancel_requested(pg->h) && pg->mode != REFUSE_CANCEL) {
-    end_goal(pg, ROS_GOAL_STATUS_CANCELED, "canceled");
+    if (!pg->hold_cancel || g_release) end_goal(pg, ROS_GOAL_STATUS_CANCELED, "canceled");
     return;
   }
   if (pg->mode == REFUSE_CANCEL) {
@@ -120,6 +123,7 @@ static ros_goal_decision on_goal(void *user, ros_action_goal *h, const void *goa
     pg->n = strtol(p + 9, &end, 10);
     pg->ms = strtol(end, NULL, 10);
     if (pg->ms <= 0) pg->ms = 10;
+    pg->hold_cancel = strstr(p, " hold-cancel") != NULL;
   } else if (strcmp(p, "defer") == 0) {
     pg->mode = DEFER;
   } else if (strcmp(p, "refuse-cancel") == 0) {
@@ -151,13 +155,15 @@ static bool on_cancel(void *user, ros_action_goal *h) {
   return true;
 }
 
-/* True once stdin closes; a 'w' on it asks how many GetResult requests the server holds. */
+/* True once stdin closes; a 'w' on it asks how many GetResult requests the server holds, an
+ * 'r' releases held cancels. */
 static bool stdin_closed(ros_action_server *s) {
   struct pollfd p = {.fd = 0, .events = POLLIN};
   if (poll(&p, 1, 0) <= 0) return false;
   char buf[64];
   ssize_t n = read(0, buf, sizeof buf);
   if (n <= 0) return true;
+  if (memchr(buf, 'r', (size_t)n)) g_release = true;
   if (memchr(buf, 'w', (size_t)n)) {
     printf("waiting=%zu\n", ros_action_server_waiting_results(s));
     fflush(stdout);

@@ -904,13 +904,15 @@ TEST(lm_node_destroy_with_goals_running)
   goal_rec r[3];
   for (int i = 0; i < 3; i++) {
     goal_rec_init(&r[i]);
-    /* The non-streamed one (progress feedback) waits for its answer: without the delay the
-     * emulator answers it at once, and it could end before the third goal arrives. */
-    send_chat(&f, &r[i], (goal_args){.prompt = i == 1 ? "long [[tokens=3000 delay_first_ms=60000]]"
-                                                      : "long [[tokens=3000 interval_ms=20]]",
-                                     .stream = i != 1, .progress = i == 1});
+    /* Every request must last: interval_ms only paces streamed chunks (an unstreamed answer
+     * comes at once) and max_tokens caps the chunks, so the unstreamed goal waits for its
+     * first byte instead, and the streams may run their 3000 chunks. */
+    bool stream = i != 1;
+    send_chat(&f, &r[i], (goal_args){.prompt = stream ? "long [[tokens=3000 interval_ms=20]]"
+                                                      : "long [[delay_first_ms=60000]]",
+                                     .max_tokens = 3000, .stream = stream, .progress = !stream});
   }
-  /* Streams of a minute: under load the goals may take a while to start, never to end. */
+  /* Requests of a minute: under load the goals may take a while to start, never to end. */
   int64_t end = clock_mono_ms() + 20000;
   while (lm_node_active_goals(f.node) < 3 && clock_mono_ms() < end) lm_node_spin_once(f.node, 10);
   CHECK_EQ_INT(lm_node_active_goals(f.node), 3);

@@ -81,19 +81,24 @@ TEST(ros_action_wire_order_matches_jazzy) {
     while (matched_count(rd[i], true) < 1 && clock_mono_ms() < end) spin_for(s.f.ctx, 5);
     CHECK_MSG(matched_count(rd[i], true) >= 1, "%s never matched", w[i].topic);
   }
-  /* Reader-side matching does not mean the server's writers know these readers yet: a warm-up
-   * goal must reach every observer first, so nothing of the measured goal is lost. */
-  rec warm = {0};
-  run_goal(&s, &warm, "feedback 1 10", "o");
+  /* Reader-side matching does not mean the server's writers know these readers yet: warm-up
+   * goals must reach every observer first, so nothing of the measured goal is lost. What a
+   * writer sent before it matched an observer is lost to that observer for good (volatile),
+   * so a warm-up goal goes out again until each observer has heard one. */
+  rec warm;
   bool heard[5] = {false};
   int64_t until = clock_mono_ms() + WAIT_MS;
   for (int all = 0; !all && clock_mono_ms() < until;) {
-    spin_for(s.f.ctx, 20);
-    all = 1;
-    for (int i = 0; i < 5; i++) {
-      wire_event scratch[64];
-      if (!heard[i]) heard[i] = take_events(rd[i], &warm.id, w[i].kind, scratch, 0, 64) > 0;
-      all &= heard[i];
+    memset(&warm, 0, sizeof warm);
+    run_goal(&s, &warm, "feedback 1 10", "o");
+    for (int tries = 0; !all && tries < 10; tries++) {
+      spin_for(s.f.ctx, 20);
+      all = 1;
+      for (int i = 0; i < 5; i++) {
+        wire_event scratch[64];
+        if (!heard[i]) heard[i] = take_events(rd[i], &warm.id, w[i].kind, scratch, 0, 64) > 0;
+        all &= heard[i];
+      }
     }
   }
   for (int i = 0; i < 5; i++) CHECK_MSG(heard[i], "%s never heard the warm-up goal", w[i].topic);
@@ -162,19 +167,30 @@ TEST(ros_action_cancel_before_execution) {
   setup_stop(&s, NULL, 0);
 }
 
+static bool rec_saw_canceling(void *u) {
+  const rec *r = u;
+  for (int i = 0; i < r->statuses && i < 32; i++)
+    if (r->status_seen[i] == ROS_GOAL_STATUS_CANCELING) return true;
+  return false;
+}
+
 TEST(ros_action_cancel_during_execution) {
   setup s;
   setup_start(&s, NULL, NULL, NULL);
   rec r = {0};
-  send_goal(s.c, &r, "feedback 1000 20", "c");
+  send_goal(s.c, &r, "feedback 1000 20 hold-cancel", "c");
+  /* Feedback and the goal reply travel on different topics: either may come first. The
+   * stamp to cancel by is in the reply. */
   CHECK(spin_until(s.f.ctx, rec_has_feedback, &r, WAIT_MS));
+  CHECK(spin_until(s.f.ctx, rec_responded, &r, WAIT_MS));
   check_cancel_one(&s, &r);
+  /* The status topic keeps only its last sample: the peer holds the goal CANCELING until we
+   * have seen that state, or a busy client could find CANCELED already. */
+  CHECK(spin_until(s.f.ctx, rec_saw_canceling, &r, WAIT_MS));
+  CHECK(write(s.p.in_fd, "r", 1) == 1);
   CHECK(spin_until(s.f.ctx, rec_done, &r, WAIT_MS));
-  CHECK(r.result_status == ROS_GOAL_STATUS_CANCELED && r.feedback_ok);
-  bool canceling = false;
-  for (int i = 0; i < r.statuses && i < 32; i++)
-    canceling = canceling || r.status_seen[i] == ROS_GOAL_STATUS_CANCELING;
-  CHECK(canceling);
+  CHECK_EQ_INT(r.result_status, ROS_GOAL_STATUS_CANCELED);
+  CHECK_MSG(r.feedback_ok, "%d feedback messages, not numbered from 0 on", r.feedbacks);
   setup_stop(&s, NULL, 0);
 }
 
@@ -550,6 +566,146 @@ static void l_accepted(void *u, ros_action_goal *h) {
 }
 static bool l_has_goal(void *u) { return ((local *)u)->accepted > 0; }
 static bool rec_one_feedback(void *u) { return ((rec *)u)->feedbacks >= 1; }
+
+static bool l_got_goal(void *u) { return ((local *)u)->goals > 0; }
+
+typedef struct raw_reply {
+  dds_entity_t rd;
+  ros_action_send_goal_response rs;
+  int got;
+} raw_reply;
+
+static bool raw_reply_took(void *u) {
+  raw_reply *r = u;
+  void *p = &r->rs;
+  dds_sample_info_t info;
+  if (dds_take(r->rd, &p, &info, 1, 1) == 1 && info.valid_data) r->got++;
+  return r->got > 0;
+}
+
+static void l_accepted_feedback(void *u, ros_action_goal *h) {
+  l_accepted(u, h);
+  chat_feedback fb = {"first", "", 0};
+  CHECK_EQ_INT(ros_action_goal_publish_feedback(h, &fb, NULL), ROS_OK);
+}
+
+typedef struct raw_feedback {
+  dds_entity_t rd;
+  int got;
+  char first[32];
+} raw_feedback;
+
+static bool raw_feedback_took(void *u) {
+  raw_feedback *r = u;
+  void *sample[1] = {NULL};
+  dds_sample_info_t info;
+  if (dds_take(r->rd, sample, &info, 1, 1) == 1) {
+    const lm_studio_interfaces_action_dds__ChatCompletion_FeedbackMessage_ *m = sample[0];
+    if (info.valid_data && r->got++ == 0)
+      snprintf(r->first, sizeof r->first, "%s", m->feedback.partial_response);
+    dds_return_loan(r->rd, sample, 1);
+  }
+  return r->got > 0;
+}
+
+/* A raw client in a participant of its own (another process, as far as the server can tell):
+ * a SendGoal request writer with a clientid, and on demand its reply and feedback readers. */
+typedef struct raw_client {
+  dds_entity_t pp, w;
+  const char *ud;
+  raw_reply reply;
+  raw_feedback fb;
+} raw_client;
+
+static void raw_client_start(raw_client *c, fixture *f, const char *ud) {
+  memset(c, 0, sizeof *c);
+  c->ud = ud;
+  c->pp = dds_create_participant(ros_context_domain_id(f->ctx), NULL, NULL);
+  c->w = raw_endpoint(c->pp, "rq/late/_action/send_goalRequest", chat_type.send_goal_request,
+                      false, ud, 10);
+  CHECK(c->pp > 0 && c->w > 0);
+  int64_t end = clock_mono_ms() + WAIT_MS;
+  while (matched_count(c->w, false) < 1 && clock_mono_ms() < end) spin_for(f->ctx, 5);
+}
+
+static void raw_client_reply_reader(raw_client *c) {
+  c->reply.rd = raw_endpoint(c->pp, "rr/late/_action/send_goalReply", chat_type.send_goal_response,
+                             true, c->ud, 10);
+  CHECK(c->reply.rd > 0);
+}
+
+static void raw_client_feedback_reader(raw_client *c) {
+  c->fb.rd = raw_endpoint(c->pp, "rt/late/_action/feedback", chat_type.feedback_message, true,
+                          NULL, 10);
+  CHECK(c->fb.rd > 0);
+}
+
+static void raw_client_send(raw_client *c, int64_t seq, uint8_t id) {
+  lm_studio_interfaces_action_dds__ChatCompletion_SendGoal_Request_ rq;
+  memset(&rq, 0, sizeof rq);
+  rq.hdr_guid = 9;
+  rq.hdr_seq = seq;
+  rq.goal_id.uuid[0] = id;
+  rq.goal.prompt = "early";
+  rq.goal.model = "";
+  rq.goal.image_data = "";
+  CHECK(dds_write(c->w, &rq) == DDS_RETCODE_OK);
+}
+
+static bool l_got_second_goal(void *u) { return ((local *)u)->goals >= 2; }
+static bool l_second_started(void *u) { return ((local *)u)->accepted >= 2; }
+
+/* A client in another process that the server has not fully discovered yet: a goal starts
+ * (status, on_accepted, so feedback or a result) only once its reply has been written and the
+ * feedback writer reaches the client's participant. Before that, the client would hear of a
+ * goal it does not know (rclcpp drops such feedback; the stamp to cancel by is not known yet)
+ * or miss the first feedback. Goal 1: the reply reader comes late; goal 2 (another client):
+ * the feedback reader comes late. */
+TEST(ros_action_goal_starts_once_its_client_can_hear_it) {
+  fixture f;
+  ros_error e;
+  CHECK_MSG(fixture_init(&f, "test_action", &e), "%s", e.message);
+  local l = {0};
+  ros_action_server_callbacks cb = {l_goal, l_accepted_feedback, NULL};
+  ros_action_server_options o = {.start_wait_ns = INT64_C(600) * 1000000000}; /* no deadline */
+  ros_action_server *s = NULL;
+  CHECK_EQ_INT(ros_action_server_create(f.node, "late", &chat_type, &cb, &l, &o, &s, &e), ROS_OK);
+
+  raw_client c1;
+  raw_client_start(&c1, &f, "clientid= 1.2.3.4.5.6.7.8.9.a.b.c.0.0.0.2;");
+  raw_client_feedback_reader(&c1);
+  int64_t end = clock_mono_ms() + WAIT_MS;
+  while (matched_count(c1.fb.rd, true) < 1 && clock_mono_ms() < end) spin_for(f.ctx, 5);
+  raw_client_send(&c1, 1, 0x41);
+  CHECK(spin_until(f.ctx, l_got_goal, &l, WAIT_MS));
+  spin_for(f.ctx, 200); /* nobody reads the reply yet: the goal stays unannounced */
+  CHECK_EQ_INT(l.accepted, 0);
+  raw_client_reply_reader(&c1);
+  CHECK_MSG(spin_until(f.ctx, raw_reply_took, &c1.reply, WAIT_MS), "goal reply 1 did not arrive");
+  CHECK(c1.reply.rs.accepted && c1.reply.rs.hdr_seq == 1);
+  CHECK(spin_until(f.ctx, l_has_goal, &l, WAIT_MS));
+  CHECK_EQ_INT(ros_action_goal_status(l.h), ROS_GOAL_STATUS_EXECUTING);
+  CHECK_MSG(spin_until(f.ctx, raw_feedback_took, &c1.fb, WAIT_MS), "feedback 1 was lost");
+  CHECK_EQ_STR(c1.fb.first, "first");
+  CHECK_EQ_INT(ros_action_goal_succeed(l.h, NULL, &e), ROS_OK);
+
+  raw_client c2;
+  raw_client_start(&c2, &f, "clientid= 1.2.3.4.5.6.7.8.9.a.b.c.0.0.0.3;");
+  raw_client_reply_reader(&c2);
+  raw_client_send(&c2, 2, 0x42);
+  CHECK(spin_until(f.ctx, l_got_second_goal, &l, WAIT_MS));
+  CHECK_MSG(spin_until(f.ctx, raw_reply_took, &c2.reply, WAIT_MS), "goal reply 2 did not arrive");
+  spin_for(f.ctx, 200); /* no feedback reader in the client's participant yet */
+  CHECK_EQ_INT(l.accepted, 1);
+  raw_client_feedback_reader(&c2);
+  CHECK(spin_until(f.ctx, l_second_started, &l, WAIT_MS));
+  CHECK_MSG(spin_until(f.ctx, raw_feedback_took, &c2.fb, WAIT_MS), "feedback 2 was lost");
+  CHECK_EQ_STR(c2.fb.first, "first");
+  CHECK_EQ_INT(ros_action_goal_succeed(l.h, NULL, &e), ROS_OK);
+  CHECK(dds_delete(c1.pp) == 0 && dds_delete(c2.pp) == 0);
+  ros_action_server_destroy(s);
+  CHECK(fixture_fini(&f));
+}
 
 TEST(ros_action_in_process_handle_api) {
   fixture f;

@@ -239,6 +239,11 @@ static void on_accepted(void *user, ros_action_goal *h) {
     goal_end(g, ROS_GOAL_STATUS_ABORTED, g->fail, false);
     return;
   }
+  if (ros_action_goal_is_cancel_requested(h)) { /* cancelled before it could start */
+    ROS_INFO(n->node, "goal canceled before it started");
+    goal_end(g, ROS_GOAL_STATUS_CANCELED, "", false);
+    return;
+  }
   llm_request_opts o = lm_request_opts(g->model, g->max_tokens, g->temperature, g->timeout_s,
                                        g->stream);
   llm_error e;
@@ -261,9 +266,10 @@ static void on_accepted(void *user, ros_action_goal *h) {
 
 static bool on_cancel(void *user, ros_action_goal *h) {
   lm_goal *g = ros_action_goal_user(h);
-  /* The transfer stops and on_done (CANCELLED) runs on a later poll: the goal ends there. */
+  /* The transfer stops and on_done (CANCELLED) runs on a later poll: the goal ends there. A
+   * goal not started yet (its client not reachable yet) ends in on_accepted instead. */
   if (g && g->req_id) llm_client_cancel(g->n->client, g->req_id);
-  return g && g->req_id;
+  return g != NULL;
 }
 
 ros_status lm_actions_create(lm_node *n, ros_error *e) {

@@ -2,6 +2,10 @@
  * ros_publishers around a ros_goal_table (ros_goal_state.c holds every rule; this file does
  * the I/O). Loop thread only. Guarantees, in the order §4.4 wants on the wire:
  *   accept: SendGoal reply, then status (goal EXECUTING or ACCEPTED), then on_accepted;
+ *           a reply that waits for the client's reply reader (ros_service) holds the rest
+ *           back until it has left, so no feedback or result overtakes it; so does a feedback
+ *           writer that has not matched a reader of the client's participant yet (for at most
+ *           the start_wait_ns option), so the first feedback is not lost;
  *   end:    status (terminal), then every held GetResult reply;
  *   cancel: status (goals CANCELING), then the CancelGoal reply listing them.
  * The status sample is always the complete list of goals held, since the topic keeps only the
@@ -14,14 +18,18 @@
 #include "common/clock.h"
 #include "common/limits.h"
 #include "ros_goal_state.h"
+#include "ros_internal.h"
 #include "ros_log.h"
 #include "ros_names.h"
 #include "ros_service.h"
+#include "ros_service_internal.h" /* ros_service_matched_handles */
 #include "ros_topic.h"
 
 #define DEFAULT_RESULT_TIMEOUT_NS (INT64_C(900) * 1000000000)
 #define EXPIRY_PERIOD_MAX_NS INT64_C(1000000000)
 #define EXPIRY_PERIOD_MIN_NS INT64_C(10000000)
+/* How often a goal's start looks again whether its client is reachable. */
+#define START_RETRY_NS ROS_SERVICE_REPLY_RETRY_NS
 
 typedef ros_action_uuid_request uuid_request;
 typedef ros_action_send_goal_response send_goal_response;
@@ -36,6 +44,13 @@ struct ros_action_goal {
   size_t n_waiting;
   bool in_on_goal;
   bool cancel_requested;
+  bool start_pending;     /* accepted, not started: see try_start */
+  bool reply_waiting;     /* its SendGoal reply (reply_id) still waits in ros_service */
+  bool execute_on_start;  /* ROS_GOAL_ACCEPT_AND_EXECUTE */
+  bool client_known;      /* client_pp holds the requester's participant */
+  dds_guid_t client_pp;
+  int64_t start_deadline_ns;
+  ros_request_id reply_id;
 };
 
 struct ros_action_server {
@@ -44,11 +59,13 @@ struct ros_action_server {
   ros_action_server_callbacks cb;
   void *user;
   int64_t result_timeout_ns;
+  int64_t start_wait_ns;
   int service_depth;
   char name[ROS_NAME_BUF_SIZE];
   ros_service *send_goal, *cancel_goal, *get_result;
   ros_publisher *feedback, *status;
   ros_timer *expiry;
+  ros_timer *start_retry;  /* exists while goals wait to start */
   ros_goal_table goals;
   size_t *match_buf;   /* cancel matching scratch, goals.max entries */
   void *feedback_msg;  /* X_FeedbackMessage scratch */
@@ -128,6 +145,87 @@ static bool admissible(ros_action_server *s, const ros_goal_id *id) {
   return true;
 }
 
+/* The participant of the client that sent request rid (false when its writer is gone). */
+static bool client_participant(ros_action_server *s, const ros_request_id *rid, dds_guid_t *out) {
+  dds_builtintopic_endpoint_t *ep = dds_get_matched_publication_data(
+      ros_service_request_reader(s->send_goal), rid->publication_handle);
+  if (!ep) return false;
+  *out = ep->participant_key;
+  dds_builtintopic_free_endpoint(ep);
+  return true;
+}
+
+/* Has the feedback writer matched a reader in participant pp? (rmw makes one participant per
+ * context, so that is the client's feedback subscription.) Status needs no such check: it is
+ * transient-local, a late reader still gets the last sample. */
+static bool feedback_reaches(ros_action_server *s, const dds_guid_t *pp) {
+  dds_entity_t wr = ros_publisher_writer(s->feedback);
+  dds_instance_handle_t *h = NULL;
+  int n = ros_service_matched_handles(wr, false, &h);
+  bool found = false;
+  for (int i = 0; i < n && !found; i++) {
+    dds_builtintopic_endpoint_t *ep = dds_get_matched_subscription_data(wr, h[i]);
+    found = ep && memcmp(&ep->participant_key, pp, sizeof *pp) == 0;
+    if (ep) dds_builtintopic_free_endpoint(ep);
+  }
+  free(h);
+  return found;
+}
+
+static void start_goal(ros_action_server *s, ros_action_goal *g);
+static void start_retry_tick(void *user);
+
+/* Starts g once the client can hear about it: its reply has left and the feedback writer
+ * reaches the client's participant (or start_wait_ns passed: then it runs all the same, so a
+ * client without a feedback subscription only waits that long). */
+static void try_start(ros_action_server *s, ros_action_goal *g) {
+  if (g->reply_waiting) return; /* on_goal_reply_left comes back */
+  if (g->client_known && clock_mono_ns() < g->start_deadline_ns &&
+      !feedback_reaches(s, &g->client_pp)) {
+    if (!s->start_retry)
+      s->start_retry = ros_timer_create(ros_node_context(s->node), START_RETRY_NS,
+                                        start_retry_tick, s);
+    if (s->start_retry) return;
+  }
+  start_goal(s, g);
+}
+
+/* Retries waiting starts; goes away once none waits (safe inside its own tick). */
+static void start_retry_tick(void *user) {
+  ros_action_server *s = user;
+  bool waiting = false;
+  for (size_t i = 0; i < s->goals.count; i++) {
+    ros_action_goal *g = s->goals.entries[i].data;
+    if (!g->start_pending || g->reply_waiting) {
+      waiting = waiting || g->start_pending;
+      continue;
+    }
+    /* on_accepted may add or end goals: look again from the start after each start. */
+    try_start(s, g);
+    if (!g->start_pending) i = (size_t)-1;
+    else waiting = true;
+  }
+  if (!waiting) {
+    ros_timer_destroy(s->start_retry);
+    s->start_retry = NULL;
+  }
+}
+
+/* The accepted goal g goes on: EXECUTING if asked, status, then on_accepted. A goal that was
+ * canceled or ended while its reply waited keeps that state; one that ended is not announced. */
+static void start_goal(ros_action_server *s, ros_action_goal *g) {
+  g->start_pending = false;
+  ros_goal_entry *en = ros_goal_table_find(&s->goals, &g->info.id);
+  if (!en || ros_goal_state_is_terminal(en->status)) return;
+  ros_error e;
+  if (g->execute_on_start && en->status == ROS_GOAL_STATUS_ACCEPTED &&
+      ros_goal_table_apply(&s->goals, &g->info.id, ROS_GOAL_EVENT_EXECUTE, clock_mono_ns(), NULL,
+                           &e) != ROS_OK) /* cannot happen: ACCEPTED -> EXECUTING */
+    ROS_ERROR(s->node, "action %s: %s", s->name, e.message);
+  publish_status(s);
+  if (s->cb.on_accepted) s->cb.on_accepted(s->user, g);
+}
+
 static void on_send_goal(void *user, ros_service *svc, const void *request,
                          const ros_request_id *rid) {
   ros_action_server *s = user;
@@ -173,12 +271,33 @@ static void on_send_goal(void *user, ros_service *svc, const void *request,
   if (ros_service_reply(svc, rid, &rs, &e) != ROS_OK)
     ROS_DEBUG(s->node, "action %s: goal reply not sent: %s", s->name, e.message);
   if (d == ROS_GOAL_REJECT) return;
-  if (d == ROS_GOAL_ACCEPT_AND_EXECUTE &&
-      ros_goal_table_apply(&s->goals, &id, ROS_GOAL_EVENT_EXECUTE, clock_mono_ns(), NULL, &e) !=
-          ROS_OK) /* cannot happen: the goal was added ACCEPTED just above */
-    ROS_ERROR(s->node, "action %s: %s", s->name, e.message);
-  publish_status(s);
-  if (s->cb.on_accepted) s->cb.on_accepted(s->user, g);
+  g->execute_on_start = d == ROS_GOAL_ACCEPT_AND_EXECUTE;
+  g->start_pending = true;
+  g->reply_waiting = ros_service_reply_waiting(svc, rid);
+  g->reply_id = *rid;
+  g->start_deadline_ns = clock_mono_ns() + s->start_wait_ns;
+  g->client_known = client_participant(s, rid, &g->client_pp);
+  try_start(s, g);
+}
+
+static bool same_request(const ros_request_id *a, const ros_request_id *b) {
+  return a->client_id == b->client_id && a->seq == b->seq &&
+         a->publication_handle == b->publication_handle;
+}
+
+/* Sent hook of the SendGoal service: a waiting reply left (written, or dropped because the
+ * client went or never matched: the goal runs anyway, as it would have had the reply gone
+ * out at once, and ends like any other). */
+static void on_goal_reply_left(void *user, const ros_request_id *rid, bool sent) {
+  ros_action_server *s = user;
+  for (size_t i = 0; i < s->goals.count; i++) {
+    ros_action_goal *g = s->goals.entries[i].data;
+    if (!g->start_pending || !g->reply_waiting || !same_request(&g->reply_id, rid)) continue;
+    if (!sent) ROS_DEBUG(s->node, "action %s: a goal reply was dropped; the goal runs", s->name);
+    g->reply_waiting = false;
+    try_start(s, g);
+    return;
+  }
 }
 
 /* --- CancelGoal --- */
@@ -308,6 +427,7 @@ ros_status ros_action_server_create(ros_node *n, const char *name, const ros_act
   s->user = user;
   s->result_timeout_ns = o && o->result_timeout_ns > 0 ? o->result_timeout_ns
                                                       : DEFAULT_RESULT_TIMEOUT_NS;
+  s->start_wait_ns = o && o->start_wait_ns > 0 ? o->start_wait_ns : ROS_SERVICE_REPLY_WAIT_NS;
   s->service_depth = o && o->service_depth > 0 ? o->service_depth : ros_qos_services.depth;
   size_t max = o && o->max_goals > 0 && o->max_goals < LMS_MAX_ACTION_GOALS ? o->max_goals
                                                                            : LMS_MAX_ACTION_GOALS;
@@ -322,6 +442,7 @@ ros_status ros_action_server_create(ros_node *n, const char *name, const ros_act
   }
   /* Same order as rcl_action: the three services, then feedback and status. */
   if (st == ROS_OK) st = make_service(s, ROS_ACTION_SEND_GOAL, &s->send_goal, e);
+  if (st == ROS_OK) ros_service_set_sent_hook(s->send_goal, on_goal_reply_left, s);
   if (st == ROS_OK) st = make_service(s, ROS_ACTION_CANCEL_GOAL, &s->cancel_goal, e);
   if (st == ROS_OK) st = make_service(s, ROS_ACTION_GET_RESULT, &s->get_result, e);
   if (st == ROS_OK) st = make_publisher(s, ROS_ACTION_FEEDBACK, &s->feedback, e);
@@ -361,6 +482,7 @@ void ros_action_server_destroy(ros_action_server *s) {
   }
   ros_goal_table_fini(&s->goals);
   ros_timer_destroy(s->expiry);
+  ros_timer_destroy(s->start_retry);
   ros_service_destroy(s->send_goal);
   ros_service_destroy(s->cancel_goal);
   ros_service_destroy(s->get_result);

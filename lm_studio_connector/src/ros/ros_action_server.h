@@ -43,7 +43,9 @@ typedef struct ros_action_server_callbacks {
   /* A new goal (NULL: reject all). goal is the action's X_Goal struct, valid during the call only.
    * Only id/status/set_user/user may be used on h here; anything else gives ROS_ERR_STATE. */
   ros_goal_decision (*on_goal)(void *user, ros_action_goal *h, const void *goal);
-  /* After an accepted goal's reply and first status went out (optional): start work here. */
+  /* After an accepted goal's reply and first status went out (optional): start work here.
+   * Runs once the client can hear the goal (see start_wait_ns), so possibly in a later loop
+   * pass than on_goal; a goal cancelled meanwhile arrives CANCELING. */
   void (*on_accepted)(void *user, ros_action_goal *h);
   /* A client asks to cancel h, which is ACCEPTED or EXECUTING (optional: NULL accepts all).
    * Return true to accept: h becomes CANCELING; end it later with ros_action_goal_canceled
@@ -58,6 +60,11 @@ typedef struct ros_action_server_options {
    * request reader keeps bursts from many clients at once (§3.6 allows it; depth is not part of
    * QoS matching, only SEDP shows it). */
   int service_depth;
+  /* How long an accepted goal may wait, before it starts (status EXECUTING, on_accepted), for
+   * its client to be able to hear it: goal reply written, feedback writer matched to a reader
+   * of the client's participant. <= 0: 1 s (ROS_SERVICE_REPLY_WAIT_NS); after that it starts
+   * anyway. */
+  int64_t start_wait_ns;
 } ros_action_server_options;
 
 /* Counters since creation (tests, diagnostics). */

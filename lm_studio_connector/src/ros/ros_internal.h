@@ -24,6 +24,10 @@ dds_entity_t ros_context_publisher(const ros_context *ctx);
 dds_entity_t ros_context_subscriber(const ros_context *ctx);
 const char *ros_context_enclave(const ros_context *ctx);
 
+/* The DDS writer behind a publisher (ros_topic.c), for matching checks within src/ros. */
+struct ros_publisher;
+dds_entity_t ros_publisher_writer(const struct ros_publisher *p);
+
 /* What the graph lists of a node (valid until the node changes). */
 void ros_node_graph_view(const ros_node *n, const char **ns, const char **name,
                          const ros_gid **readers, size_t *n_readers, const ros_gid **writers,

@@ -6,7 +6,8 @@
  * Guarantees: every reply echoes the request header; a reply is written only once the client's
  * reply reader (same clientid) matched, or at once for legacy clients without a clientid; it
  * is dropped (and counted) when the client's request writer is gone or after
- * ROS_SERVICE_REPLY_WAIT_NS; replies to one client leave in the order they were given. */
+ * ROS_SERVICE_REPLY_WAIT_NS; replies to one client leave in the order they were given; the sent
+ * hook hears how each queued reply left, after the queue pass. */
 #include "ros_service.h"
 
 #include <stdlib.h>
@@ -30,7 +31,7 @@ typedef struct srv_header {
 
 typedef struct pending_reply {
   struct pending_reply *next;
-  dds_instance_handle_t writer; /* the request's writer: ordering key and liveness check */
+  ros_request_id id; /* its publication_handle: ordering key and liveness check */
   int64_t deadline_ns;
   void *response;               /* our own deep copy */
 } pending_reply;
@@ -58,6 +59,8 @@ struct ros_service {
   bool retry_idle;
   pending_reply *head, *tail;
   int npending;
+  ros_service_sent_fn on_sent;
+  void *on_sent_user;
   ros_service_stats stats;
   ready_cache ready;
 };
@@ -150,27 +153,31 @@ static void free_pending(ros_service *s, pending_reply *p) {
 }
 
 /* Writes, drops or keeps each waiting reply. One verdict per client per pass, so a reply
- * never overtakes an earlier one to the same client. */
+ * never overtakes an earlier one to the same client. The sent hook runs once the list is
+ * consistent again, so it may queue new replies. */
 static void flush(ros_service *s) {
   typedef struct verdict { dds_instance_handle_t wr; client_state st; } verdict;
+  typedef struct outcome { ros_request_id id; bool sent; } outcome;
   verdict *seen = malloc((size_t)s->npending * sizeof *seen);
-  int nseen = 0;
+  outcome *left = s->on_sent ? malloc((size_t)s->npending * sizeof *left) : NULL;
+  int nseen = 0, nleft = 0;
   int64_t now = clock_mono_ns();
   pending_reply **pp = &s->head, *last = NULL;
   while (*pp) {
     pending_reply *p = *pp;
     client_state st = CLIENT_WAIT;
     int k = 0;
-    while (k < nseen && seen[k].wr != p->writer) k++;
+    dds_instance_handle_t wr = p->id.publication_handle;
+    while (k < nseen && seen[k].wr != wr) k++;
     if (k < nseen) {
       st = seen[k].st;
     } else {
-      st = client_state_of(s, p->writer);
-      if (seen) seen[nseen++] = (verdict){p->writer, st};
+      st = client_state_of(s, wr);
+      if (seen) seen[nseen++] = (verdict){wr, st};
     }
-    bool drop = true;
+    bool drop = true, sent = false;
     if (st == CLIENT_READY) {
-      (void)write_reply(s, p->response, NULL); /* a failure is counted and logged there */
+      sent = write_reply(s, p->response, NULL) == ROS_OK; /* a failure is counted there */
     } else if (st == CLIENT_GONE) {
       s->stats.replies_gone++; /* the client left: nobody to tell */
     } else if (now >= p->deadline_ns) {
@@ -183,6 +190,7 @@ static void flush(ros_service *s) {
       drop = false;
     }
     if (drop) {
+      if (left) left[nleft++] = (outcome){p->id, sent};
       *pp = p->next;
       free_pending(s, p);
       s->npending--;
@@ -193,6 +201,8 @@ static void flush(ros_service *s) {
   }
   s->tail = last;
   free(seen);
+  for (int i = 0; i < nleft; i++) s->on_sent(s->on_sent_user, &left[i].id, left[i].sent);
+  free(left);
 }
 
 /* Retry timer: runs while replies wait. A timer is not destroyed inside its own callback:
@@ -305,8 +315,22 @@ void ros_service_destroy(ros_service *s) {
 
 static bool has_pending_for(const ros_service *s, dds_instance_handle_t wr) {
   for (const pending_reply *p = s->head; p; p = p->next)
-    if (p->writer == wr) return true;
+    if (p->id.publication_handle == wr) return true;
   return false;
+}
+
+bool ros_service_reply_waiting(const ros_service *s, const ros_request_id *id) {
+  for (const pending_reply *p = s && id ? s->head : NULL; p; p = p->next)
+    if (p->id.publication_handle == id->publication_handle && p->id.client_id == id->client_id &&
+        p->id.seq == id->seq)
+      return true;
+  return false;
+}
+
+void ros_service_set_sent_hook(ros_service *s, ros_service_sent_fn fn, void *user) {
+  if (!s) return;
+  s->on_sent = fn;
+  s->on_sent_user = user;
 }
 
 ros_status ros_service_reply(ros_service *s, const ros_request_id *id, void *response,
@@ -346,7 +370,7 @@ ros_status ros_service_reply(ros_service *s, const ros_request_id *id, void *res
     return ros_error_set(e, ROS_ERR_NO_MEMORY, "%s: cannot queue the reply", __func__);
   }
   s->retry_idle = false;
-  p->writer = id->publication_handle;
+  p->id = *id;
   p->deadline_ns = clock_mono_ns() + ROS_SERVICE_REPLY_WAIT_NS;
   if (s->tail) s->tail->next = p;
   else s->head = p;

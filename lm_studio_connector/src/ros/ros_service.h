@@ -11,6 +11,7 @@
 #ifndef LMS_ROS_SERVICE_H
 #define LMS_ROS_SERVICE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <dds/dds.h>
@@ -74,6 +75,17 @@ void ros_service_destroy(ros_service *s);
  *   ROS_ERR_DDS, ROS_ERR_NO_MEMORY, ROS_ERR_INVALID_ARGUMENT */
 ros_status ros_service_reply(ros_service *s, const ros_request_id *id, void *response,
                              ros_error *e);
+
+/* True while the reply to id waits in the queue (ros_service_reply queued it, see above). */
+bool ros_service_reply_waiting(const ros_service *s, const ros_request_id *id);
+
+/* Told how each queued reply left the queue: sent true once written, false when dropped
+ * (client gone, timed out, write failed). Not called for replies written at once by
+ * ros_service_reply, nor for those ros_service_destroy drops, nor when out of memory.
+ * Runs on the loop thread once the queue is consistent: it may reply again, not destroy s. */
+typedef void (*ros_service_sent_fn)(void *user, const ros_request_id *id, bool sent);
+/* One hook per service; fn NULL removes it. */
+void ros_service_set_sent_hook(ros_service *s, ros_service_sent_fn fn, void *user);
 
 /* Accessors; each gives NULL/0 for a NULL s. */
 const char *ros_service_name(const ros_service *s);         /* resolved, "/list_models" */

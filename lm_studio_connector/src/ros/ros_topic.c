@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ros_internal.h"
 #include "ros_names.h"
 
 #define TAKE_BATCH 16
@@ -85,6 +86,8 @@ int ros_publisher_subscription_count(ros_publisher *p) {
 }
 
 const char *ros_publisher_topic(const ros_publisher *p) { return p ? p->topic : NULL; }
+
+dds_entity_t ros_publisher_writer(const ros_publisher *p) { return p ? p->writer : 0; }
 
 bool ros_publisher_wait_for_acks(ros_publisher *p, int64_t timeout_ns) {
   return p && dds_wait_for_acks(p->writer, timeout_ns) == DDS_RETCODE_OK;
