@@ -7,6 +7,8 @@
  * end (on_done with LLM_ERR_SHUTDOWN) while the goals and services they answer still exist. */
 #include "lm_node_internal.h"
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -152,6 +154,15 @@ int lm_node_main(lm_node_interface iface, int argc, char **argv) {
     return 1;
   }
   ros_log_configure(&args);
+  /* Peers see the node as soon as it is created, before its handlers exist: a SIGINT/SIGTERM
+   * then (a launch system stopping it, an early Ctrl-C) waits blocked, and is handled as a clean
+   * shutdown once they do. The threads the node starts inherit the mask, so the main thread
+   * takes the signals. */
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
   char err[LM_NODE_ERROR_MAX];
   lm_node_options o = {.iface = iface, .args = &args};
   lm_node *n = lm_node_create(&o, err, sizeof err);
@@ -163,6 +174,7 @@ int lm_node_main(lm_node_interface iface, int argc, char **argv) {
   ros_error e;
   if (ros_context_install_signal_handlers(lm_node_context(n), &e) != ROS_OK)
     ROS_WARN(lm_node_ros_node(n), "no signal handlers: %s", e.message);
+  pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
   lm_node_run(n);
   ROS_INFO(lm_node_ros_node(n), "shutting down");
   lm_node_destroy(n);

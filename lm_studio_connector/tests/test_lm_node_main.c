@@ -1,0 +1,86 @@
+/* test_lm_node_main.c: the two node executables as processes: a SIGINT or SIGTERM that arrives
+ * while the node is still starting (its endpoints already visible to peers, its handlers not yet
+ * installed: what a launch system stopping it at once, or an early Ctrl-C, does) ends it
+ * cleanly with exit 0, as one arriving later does. The signal is made pending before exec, so
+ * it is there during the whole start-up, deterministically. */
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "common/clock.h"
+#include "common/dynbuf.h"
+#include "testing.h"
+
+typedef struct run_result {
+  int exit_code; /* -1: killed by a signal or still running after the limit */
+  dynbuf err;    /* the child's stderr (its console log) */
+} run_result;
+
+/* Runs exe with sig blocked and pending from the start; collects stderr until it exits. */
+static run_result run_with_pending_signal(const char *exe, int sig) {
+  run_result r = {.exit_code = -1};
+  dynbuf_init(&r.err, 1u << 20);
+  int fds[2];
+  CHECK(pipe(fds) == 0);
+  pid_t pid = fork();
+  CHECK(pid >= 0);
+  if (pid == 0) {
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    dup2(fds[1], STDERR_FILENO);
+    close(fds[0]);
+    close(fds[1]);
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, sig);
+    sigprocmask(SIG_BLOCK, &set, NULL);
+    raise(sig); /* pending: the blocked mask and pending signals survive exec */
+    execl(exe, exe, "--ros-args", "-p", "lm_studio_url:=http://127.0.0.1:1", (char *)NULL);
+    _exit(127);
+  }
+  close(fds[1]);
+  int64_t end = clock_mono_ms() + 30000;
+  char buf[4096];
+  bool ended = false;
+  while (!ended) {
+    int64_t left = end - clock_mono_ms();
+    struct pollfd p = {.fd = fds[0], .events = POLLIN};
+    if (left <= 0 || poll(&p, 1, (int)left) <= 0) break;
+    ssize_t n = read(fds[0], buf, sizeof buf);
+    ended = n <= 0; /* the child closed stderr: it is ending */
+    if (n > 0) CHECK(dynbuf_append(&r.err, buf, (size_t)n));
+  }
+  close(fds[0]);
+  if (!ended) kill(pid, SIGKILL);
+  int status = 0;
+  CHECK(waitpid(pid, &status, 0) == pid);
+  CHECK_MSG(ended, "%s still ran 30 s after a pending signal %d", exe, sig);
+  if (WIFEXITED(status)) r.exit_code = WEXITSTATUS(status);
+  CHECK(dynbuf_append(&r.err, "", 1));
+  return r;
+}
+
+static void check_clean_stop(const char *exe, int sig) {
+  run_result r = run_with_pending_signal(exe, sig);
+  CHECK_MSG(r.exit_code == 0, "%s after signal %d: exit %d; log:\n%s", exe, sig, r.exit_code,
+            r.err.data);
+  CHECK_CONTAINS(r.err.data, "ready");
+  CHECK_CONTAINS(r.err.data, "shutting down");
+  dynbuf_free(&r.err);
+}
+
+TEST(lm_node_main_signal_during_start_up_stops_cleanly)
+{
+  check_clean_stop(LMS_NODE_EXE, SIGINT);
+  check_clean_stop(LMS_NODE_EXE, SIGTERM);
+}
+
+TEST(lm_topics_main_signal_during_start_up_stops_cleanly)
+{
+  check_clean_stop(LMS_TOPICS_NODE_EXE, SIGINT);
+  check_clean_stop(LMS_TOPICS_NODE_EXE, SIGTERM);
+}
