@@ -658,15 +658,13 @@ TEST(lmsc_chat_options_and_a_data_uri_reach_the_server)
 {
   fx f;
   fx_init(&f);
-  FILE *fp = fopen(test_fixture("images/gray2.png"), "rb");
-  CHECK(fp);
-  static uint8_t png[1 << 16];
-  size_t len = fread(png, 1, sizeof png, fp);
-  fclose(fp);
-  CHECK(len > 0 && len < sizeof png);
+  size_t len = 0;
+  char *png = test_read_file(test_fixture("images/gray2.png"), &len);
+  CHECK(png && len > 0);
   char *uri = NULL;
   image_error ie;
   CHECK(image_data_uri_build(png, len, NULL, &uri, NULL, &ie) == IMAGE_OK);
+  free(png);
   lmsc_run r = run_lmsc(&f, ARGS("chat", "--no-history", "--model", VISION_MODEL, "--image", uri,
                                  "--temperature", "0.5", "--max-tokens", "3", "--request-timeout",
                                  "20", "look [[tokens=10]]"));
