@@ -27,7 +27,7 @@ void lm_status_note(lm_node *n, const llm_result *r) {
   if (c == LLM_ERR_CANCELLED || c == LLM_ERR_SHUTDOWN) return;
   bool transport = c == LLM_ERR_CONNECT_REFUSED || c == LLM_ERR_DNS || c == LLM_ERR_TLS ||
                    c == LLM_ERR_NETWORK || c == LLM_ERR_TIMEOUT_CONNECT;
-  bool was = n->connected;
+  bool was = n->connected, first = !n->probed;
   n->probed = true;
   n->connected = !transport;
   if (c == LLM_OK) {
@@ -35,8 +35,15 @@ void lm_status_note(lm_node *n, const llm_result *r) {
   } else {
     snprintf(n->last_error, sizeof n->last_error, "%s: %s", llm_status_name(c), r->error.message);
   }
-  if (was != n->connected && n->node)
-    ROS_INFO(n->node, "LM Studio server %s %s", n->url, n->connected ? "reachable" : "unreachable");
+  /* Said once per change, and at the first answer: a node started before (or without) its
+   * server says so on the console, not only in the status. */
+  if ((first || was != n->connected) && n->node) {
+    if (n->connected)
+      ROS_INFO(n->node, "LM Studio server %s reachable", n->url);
+    else
+      ROS_WARN(n->node, "LM Studio server %s unreachable (%s); retrying every status_period",
+               n->url, n->last_error);
+  }
 }
 
 static void publish_models(lm_node *n, const llm_result *r, const char *current) {
