@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "common/dynbuf.h"
+#include "lms_emulator.h"
 #include "testing.h"
 
 typedef struct run_result {
@@ -22,13 +23,16 @@ typedef struct run_result {
   dynbuf err;    /* the child's stderr (its console log) */
 } run_result;
 
-/* Runs exe against the server url with sig (0: none) blocked and pending from the start, and
- * collects its stderr until it exits; once the log holds stop_at (NULL: never), SIGINT. */
-static run_result run_node(const char *exe, const char *url, int sig, const char *stop_at) {
+/* Runs exe against the server url (with model_name model; NULL: its default) with sig (0: none)
+ * blocked and pending from the start, and collects its stderr until it exits; once the log
+ * holds stop_at (NULL: never), SIGINT. */
+static run_result run_node(const char *exe, const char *url, const char *model, int sig,
+                           const char *stop_at) {
   run_result r = {.exit_code = -1};
   dynbuf_init(&r.err, 1u << 20);
-  char url_arg[256];
+  char url_arg[256], model_arg[256];
   snprintf(url_arg, sizeof url_arg, "lm_studio_url:=%s", url);
+  snprintf(model_arg, sizeof model_arg, "model_name:=%s", model ? model : "local-model");
   int fds[2];
   CHECK(pipe(fds) == 0);
   pid_t pid = fork();
@@ -45,7 +49,7 @@ static run_result run_node(const char *exe, const char *url, int sig, const char
       sigprocmask(SIG_BLOCK, &set, NULL);
       raise(sig); /* pending: the blocked mask and pending signals survive exec */
     }
-    execl(exe, exe, "--ros-args", "-p", url_arg, (char *)NULL);
+    execl(exe, exe, "--ros-args", "-p", url_arg, "-p", model_arg, (char *)NULL);
     _exit(127);
   }
   close(fds[1]);
@@ -75,7 +79,7 @@ static run_result run_node(const char *exe, const char *url, int sig, const char
 }
 
 static void check_clean_stop(const char *exe, int sig) {
-  run_result r = run_node(exe, "http://127.0.0.1:1", sig, NULL);
+  run_result r = run_node(exe, "http://127.0.0.1:1", NULL, sig, NULL);
   CHECK_MSG(r.exit_code == 0, "%s after signal %d: exit %d; log:\n%s", exe, sig, r.exit_code,
             r.err.data);
   CHECK_CONTAINS(r.err.data, "ready");
@@ -101,7 +105,7 @@ TEST(lm_node_main_unreachable_server_is_said_on_the_console)
 {
   const char *exes[] = {LMS_NODE_EXE, LMS_TOPICS_NODE_EXE};
   for (int i = 0; i < 2; i++) {
-    run_result r = run_node(exes[i], "http://127.0.0.1:1", 0, "unreachable");
+    run_result r = run_node(exes[i], "http://127.0.0.1:1", NULL, 0, "unreachable");
     CHECK_MSG(r.exit_code == 0, "exit %d; log:\n%s", r.exit_code, r.err.data);
     CHECK_CONTAINS(r.err.data, "[WARN]");
     CHECK_CONTAINS(r.err.data, "LM Studio server http://127.0.0.1:1 unreachable");
@@ -109,4 +113,27 @@ TEST(lm_node_main_unreachable_server_is_said_on_the_console)
     CHECK_CONTAINS(r.err.data, "lm_studio_url");
     dynbuf_free(&r.err);
   }
+}
+
+/* A model_name the server does not list (here the default, as when a node is started without
+ * one) is a WARN naming the listed models as soon as the first probe answers; a listed one is
+ * not. */
+TEST(lm_node_main_unlisted_model_is_said_on_the_console)
+{
+  lms_emu *emu = lms_emu_start(NULL);
+  CHECK(emu);
+  char url[64];
+  snprintf(url, sizeof url, "http://127.0.0.1:%u", lms_emu_port(emu));
+  run_result r = run_node(LMS_NODE_EXE, url, NULL, 0, "not among");
+  CHECK_MSG(r.exit_code == 0, "exit %d; log:\n%s", r.exit_code, r.err.data);
+  CHECK_CONTAINS(r.err.data, "[WARN]");
+  CHECK_CONTAINS(r.err.data, "model_name 'local-model' is not among the server's models");
+  CHECK_CONTAINS(r.err.data, "llama-3.2-1b-instruct"); /* what it could be instead */
+  dynbuf_free(&r.err);
+  /* Both log lines of a probe come from the same callback, before SIGINT is seen. */
+  r = run_node(LMS_TOPICS_NODE_EXE, url, "llama-3.2-1b-instruct", 0, "reachable");
+  CHECK_MSG(r.exit_code == 0, "exit %d; log:\n%s", r.exit_code, r.err.data);
+  CHECK(!strstr(r.err.data, "not among"));
+  dynbuf_free(&r.err);
+  lms_emu_stop(emu);
 }
