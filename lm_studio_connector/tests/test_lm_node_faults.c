@@ -598,6 +598,7 @@ TEST(lm_faults_get_embeddings_fails_clearly_within_its_timeout)
     if (cases[i].says) {
       CHECK_MSG(!r.success, "%s succeeded", cases[i].text);
       CHECK_CONTAINS(r.error, cases[i].says);
+      CHECK_CONTAINS(r.error, "the server's default model"); /* no model named: not "''" */
       CHECK_EQ_INT(r.dimensions, 0);
       CHECK_MSG(took < 15000, "%s: answered after %lld ms (timeout 2 s)", cases[i].text,
                 (long long)took);
