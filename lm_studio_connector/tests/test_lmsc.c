@@ -22,6 +22,8 @@
 #include "lms_emulator.h"
 #include "nodes/lm_node.h"
 #include "ros/ros_action.h"
+#include "ros/ros_action_server.h"
+#include "ros/ros_context.h"
 #include "ros/ros_topic.h"
 #include "testing.h"
 
@@ -763,5 +765,113 @@ TEST(lmsc_status_prints_numbers_as_the_node_sent_them)
   CHECK_MSG(max_significant_digits(r.out.data) <= 16, "%s", r.out.data);
   CHECK_CONTAINS(r.out.data, "\"timestamp\": ");
   run_fini(&r);
+  fx_fini(&f);
+}
+
+/* ---- a server that behaves like the original Python node ---- */
+
+/* A stand-in for the original node's chat_completion, on the test's context, under /orig: as
+ * its source does, it streams one token per feedback (partial_response = the token) and
+ * succeeds with the whole text, and a goal cancelled mid-stream ends CANCELED with an EMPTY
+ * result (where this project's node returns the text so far). */
+typedef lm_studio_interfaces_action_dds__ChatCompletion_Goal_ chat_goal_msg;
+typedef lm_studio_interfaces_action_dds__ChatCompletion_Feedback_ chat_feedback_msg;
+typedef lm_studio_interfaces_action_dds__ChatCompletion_Result_ chat_result_msg;
+
+typedef struct orig_server {
+  ros_action_server *srv;
+  ros_timer *tick;
+  ros_action_goal *goal; /* the goal streaming, NULL when none */
+  int tokens, sent;
+  dynbuf text;
+  bool canceled_empty;   /* a goal ended CANCELED with an empty result */
+} orig_server;
+
+static ros_goal_decision orig_on_goal(void *user, ros_action_goal *h, const void *goal) {
+  orig_server *o = user;
+  if (o->goal) return ROS_GOAL_REJECT;
+  o->goal = h;
+  o->tokens = strstr(((const chat_goal_msg *)goal)->prompt, "long") ? 100000 : 6;
+  o->sent = 0;
+  dynbuf_reset(&o->text);
+  return ROS_GOAL_ACCEPT_AND_EXECUTE;
+}
+
+static bool orig_on_cancel(void *user, ros_action_goal *h) {
+  (void)user;
+  (void)h;
+  return true;
+}
+
+static void orig_tick(void *user) {
+  orig_server *o = user;
+  ros_action_goal *h = o->goal;
+  if (!h) return;
+  ros_error e;
+  if (ros_action_goal_is_cancel_requested(h)) {
+    CHECK(ros_action_goal_canceled(h, NULL, &e) == ROS_OK); /* NULL: an empty result */
+    o->goal = NULL;
+    o->canceled_empty = true;
+    return;
+  }
+  if (o->sent == o->tokens) {
+    chat_result_msg *r = lm_studio_interfaces_action_dds__ChatCompletion_Result___alloc();
+    CHECK(r);
+    r->response = strdup(o->text.data);
+    r->success = true;
+    CHECK(ros_action_goal_succeed(h, r, &e) == ROS_OK);
+    o->goal = NULL;
+    return;
+  }
+  char token[24];
+  snprintf(token, sizeof token, o->sent ? " t%d" : "t%d", o->sent + 1);
+  CHECK(dynbuf_append_str(&o->text, token));
+  chat_feedback_msg fb = {token, "streaming", 0.0f};
+  CHECK(ros_action_goal_publish_feedback(h, &fb, &e) == ROS_OK);
+  o->sent++;
+}
+
+static void orig_start(fx *f, orig_server *o) {
+  memset(o, 0, sizeof *o);
+  dynbuf_init(&o->text, 1u << 20);
+  static const ros_action_type chat_type = ROS_ACTION_TYPE(lm_studio_interfaces, ChatCompletion);
+  ros_action_server_callbacks cb = {orig_on_goal, NULL, orig_on_cancel};
+  ros_error e;
+  CHECK(ros_action_server_create(f->cli, "/orig/chat_completion", &chat_type, &cb, o, NULL,
+                                 &o->srv, &e) == ROS_OK);
+  o->tick = ros_timer_create(lm_node_context(f->node), 20000000, orig_tick, o);
+  CHECK(o->tick);
+}
+
+static void orig_stop(orig_server *o) {
+  ros_timer_destroy(o->tick);
+  ros_action_server_destroy(o->srv);
+  dynbuf_free(&o->text);
+}
+
+TEST(lmsc_chat_with_an_original_style_server)
+{
+  fx f;
+  fx_init(&f);
+  orig_server o;
+  orig_start(&f, &o);
+  lmsc_run r = run_lmsc(&f, ARGS("--node-ns", "/orig", "chat", "--no-history", "hello"));
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.out.data, "t1 t2 t3 t4 t5 t6\n");
+  CHECK_EQ_STR(r.err.data, "");
+  run_fini(&r);
+  /* Ctrl-C: the goal ends CANCELED with an empty result; what was streamed stays printed, on a
+   * line of its own, and nothing is printed twice. */
+  r = run_lmsc_ex(&f, ARGS("--node-ns", "/orig", "chat", "--no-history", "long"),
+                  (run_opts){.trigger_after = 8, .trigger = send_sigint});
+  expect_exit(&r, 130);
+  CHECK(o.canceled_empty);
+  CHECK_CONTAINS(r.err.data, "CANCELED");
+  CHECK(strncmp(r.out.data, "t1 t2 t3", 8) == 0);
+  CHECK(r.out.len > 0 && r.out.data[r.out.len - 1] == '\n');
+  CHECK_MSG(strstr(r.out.data, "t1 t2") == r.out.data && !strstr(r.out.data + 1, "t1 "),
+            "printed twice: %s", r.out.data);
+  run_fini(&r);
+  orig_stop(&o);
   fx_fini(&f);
 }
