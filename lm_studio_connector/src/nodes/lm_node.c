@@ -154,27 +154,27 @@ int lm_node_main(lm_node_interface iface, int argc, char **argv) {
     return 1;
   }
   ros_log_configure(&args);
-  /* Peers see the node as soon as it is created, before its handlers exist: a SIGINT/SIGTERM
-   * then (a launch system stopping it, an early Ctrl-C) waits blocked, and is handled as a clean
-   * shutdown once they do. The threads the node starts inherit the mask, so the main thread
-   * takes the signals. */
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, NULL);
+  /* SIGINT/SIGTERM wait (blocked) until the handlers exist: the node is visible on the network
+   * before it can install them, and a Ctrl-C or launch shutdown in that window must still end
+   * in an orderly exit 0, not a kill. Threads made meanwhile keep them blocked. */
+  sigset_t stop, old;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop, &old);
   char err[LM_NODE_ERROR_MAX];
   lm_node_options o = {.iface = iface, .args = &args};
   lm_node *n = lm_node_create(&o, err, sizeof err);
   if (!n) {
     ROS_LOG_NAMED(name, ROS_LOG_FATAL, "%s", err);
     ros_args_fini(&args);
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     return 1;
   }
   ros_error e;
   if (ros_context_install_signal_handlers(lm_node_context(n), &e) != ROS_OK)
     ROS_WARN(lm_node_ros_node(n), "no signal handlers: %s", e.message);
-  pthread_sigmask(SIG_UNBLOCK, &stop_signals, NULL);
+  pthread_sigmask(SIG_SETMASK, &old, NULL); /* a signal that came meanwhile is handled now */
   lm_node_run(n);
   ROS_INFO(lm_node_ros_node(n), "shutting down");
   lm_node_destroy(n);
