@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The run command: installs what is missing, builds, and runs the node against the LM Studio
-# server at $LM_STUDIO_URL (default http://localhost:1234). Extra arguments go to the program.
+# server at $LM_STUDIO_URL (default http://localhost:1234), with the model $LM_STUDIO_MODEL
+# (default: the model_name parameter's). Extra arguments go to the program.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -9,5 +10,8 @@ cmake --build build
 url_args=()
 if [ -n "${LM_STUDIO_URL:-}" ]; then
   url_args=(--ros-args -p "lm_studio_url:=$LM_STUDIO_URL")
+fi
+if [ -n "${LM_STUDIO_MODEL:-}" ]; then
+  url_args+=(--ros-args -p "model_name:=$LM_STUDIO_MODEL")
 fi
 exec build/lm_studio_connector/lm_studio_node "$@" "${url_args[@]}"

@@ -30,3 +30,17 @@ if(Python3_Interpreter_FOUND)
             ${lm_studio_connector_SOURCE_DIR}/launch/lm_studio_topics.launch.py)
   set_tests_properties(install_launch_files_compile PROPERTIES TIMEOUT 30)
 endif()
+
+# The launch files' own logic without ROS (launch, launch_ros and ament_index_python replaced by
+# recorders), then the node run with the command line launch_ros builds from them. Domain 5: no
+# other test's range (10..209), so the nodes it starts meet no test.
+if(Python3_Interpreter_FOUND)
+  add_test(NAME install_launch_files_start_the_nodes_with_their_arguments
+    COMMAND ${CMAKE_COMMAND} -E env PYTHONDONTWRITEBYTECODE=1
+            ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/test_launch_files.py
+            ${lm_studio_connector_SOURCE_DIR}/launch ${lm_studio_connector_SOURCE_DIR}
+            $<TARGET_FILE:lm_studio_node> $<TARGET_FILE:lm_studio_topics_node>)
+  set_tests_properties(install_launch_files_start_the_nodes_with_their_arguments PROPERTIES
+    TIMEOUT 120 RESOURCE_LOCK lms_dds_domain_5 ENVIRONMENT
+    "ROS_DOMAIN_ID=5;CYCLONEDDS_URI=file://${CMAKE_CURRENT_SOURCE_DIR}/fixtures/cyclonedds-loopback.xml")
+endif()

@@ -21,3 +21,8 @@ lms_add_test_file(test_lm_node_more.c DDS LIBS lms_lm_node_fixture lms_node_core
 lms_add_test_file(test_lm_node_hostile.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 120)
 target_compile_definitions(test_lm_node_hostile PRIVATE LMS_NODE_EXE="$<TARGET_FILE:lm_studio_node>")
 add_dependencies(test_lm_node_hostile lm_studio_node)
+# The two executables stopped by a signal that arrives while they are still starting.
+lms_add_test_file(test_lm_node_main.c DDS LIBS lms_common lms_emulator_lib TIMEOUT 120)
+target_compile_definitions(test_lm_node_main PRIVATE LMS_NODE_EXE="$<TARGET_FILE:lm_studio_node>"
+                           LMS_TOPICS_NODE_EXE="$<TARGET_FILE:lm_studio_topics_node>")
+add_dependencies(test_lm_node_main lm_studio_node lm_studio_topics_node)

@@ -24,6 +24,7 @@
 #include "lms_emulator.h"
 #include "nodes/lm_node.h"
 #include "ros/ros_action_client.h"
+#include "ros/ros_client.h"
 #include "ros/ros_topic.h"
 #include "lm_node_fixture.h"
 #include "testing.h"
@@ -533,5 +534,82 @@ TEST(lm_faults_model_not_loaded)
                                      .prompt = "loaded now [[jit_ms=1500]]"}, &r, 30000);
   check_succeeded(&r, "loaded now ...continued");
   goal_rec_fini(&r);
+  fx_stop(&f);
+}
+
+/* ---- a service under faults ---- */
+
+typedef struct embed_rec {
+  bool done, success;
+  ros_status st;
+  uint32_t dimensions;
+  char error[1024];
+} embed_rec;
+
+static void on_embed(void *user, ros_client *c, const void *response, ros_status st) {
+  (void)c;
+  embed_rec *r = user;
+  const lm_studio_interfaces_srv_dds__GetEmbeddings_Response_ *p = response;
+  r->done = true;
+  r->st = st;
+  if (!p) return;
+  r->success = p->success;
+  r->dimensions = p->embeddings._length;
+  snprintf(r->error, sizeof r->error, "%s", p->error_message ? p->error_message : "");
+}
+
+/* get_embeddings (the service every fault above could hit too) answers each fault with
+ * success=false and what happened, within the call's timeout, while a streamed goal runs
+ * beside it unharmed; then a good call succeeds. */
+TEST(lm_faults_get_embeddings_fails_clearly_within_its_timeout)
+{
+  fx f;
+  fx_start(&f, NULL, NULL);
+  ros_client *c;
+  ros_error e;
+  CHECK(ros_client_create(f.cli, "/get_embeddings", "lm_studio_interfaces/srv/GetEmbeddings",
+                          NULL, &c, &e) == ROS_OK);
+  int64_t end = clock_mono_ms() + 10000;
+  while (!ros_client_is_available(c) && clock_mono_ms() < end) lm_node_spin_once(f.node, 10);
+  CHECK(ros_client_is_available(c));
+  const struct {
+    const char *text, *says;
+  } cases[] = {
+      {"x [[status=500 body=object]]", "HTTP 500"},
+      {"x [[status=503 body=none]]", "HTTP 503"},
+      {"x [[status=400 body=none]]", "HTTP 400"},
+      {"x [[delay_first_ms=60000]]", "LLM_ERR_TIMEOUT"},
+      {"x [[fault=close_once]]", NULL}, /* one retry on a fresh connection, then success */
+      {"all good", NULL},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+    goal_rec ok;
+    send_goal(&f, &ok, (goal_spec){.chat = true, .stream = true, .prompt = HEALTHY_PROMPT});
+    lm_studio_interfaces_srv_dds__GetEmbeddings_Request_ q = {
+        .text = (char *)cases[i].text, .model = "", .timeout = 2};
+    embed_rec r = {0};
+    int64_t t0 = clock_mono_ms();
+    CHECK(ros_client_call(c, &q, on_embed, &r, 30000000000LL, NULL, &e) == ROS_OK);
+    CHECK_MSG(lm_test_spin_until(f.node, &r.done, 30000), "%s: no answer", cases[i].text);
+    int64_t took = clock_mono_ms() - t0;
+    CHECK_EQ_INT(r.st, ROS_OK);
+    fprintf(stderr, "%s: %s after %lld ms\n", cases[i].text, r.success ? "success" : r.error,
+            (long long)took);
+    if (cases[i].says) {
+      CHECK_MSG(!r.success, "%s succeeded", cases[i].text);
+      CHECK_CONTAINS(r.error, cases[i].says);
+      CHECK_CONTAINS(r.error, "the server's default model"); /* no model named: not "''" */
+      CHECK_EQ_INT(r.dimensions, 0);
+      CHECK_MSG(took < 15000, "%s: answered after %lld ms (timeout 2 s)", cases[i].text,
+                (long long)took);
+    } else {
+      CHECK_MSG(r.success, "%s: %s", cases[i].text, r.error);
+      CHECK_EQ_INT(r.dimensions, 768);
+    }
+    wait_done(&f, &ok, 30000);
+    check_succeeded(&ok, HEALTHY_TEXT);
+    goal_rec_fini(&ok);
+  }
+  ros_client_destroy(c);
   fx_stop(&f);
 }

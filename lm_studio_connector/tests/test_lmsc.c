@@ -3,6 +3,7 @@
  * executable (LMSC_EXE) runs as a child process on the same DDS domain; each case checks the
  * child's stdout, stderr and exit code, and what the node saw. */
 #define _XOPEN_SOURCE 700 /* posix_openpt: a terminal for the child's stderr */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
@@ -17,10 +18,13 @@
 #include "common/clock.h"
 #include "common/dynbuf.h"
 #include "lm_node_fixture.h"
+#include "image/image_base64.h"
 #include "lms_emulator.h"
 #include "nodes/lm_node.h"
 #include "nodes/lm_node_internal.h" /* lm_images_resolve: does the node hold an image? */
 #include "ros/ros_action.h"
+#include "ros/ros_action_server.h"
+#include "ros/ros_context.h"
 #include "ros/ros_topic.h"
 #include "testing.h"
 
@@ -59,8 +63,9 @@ static void on_response_msg(void *user, const void *msg, const ros_message_info 
   json_decref(j);
 }
 
-/* url NULL: the emulator's. ns: the node's namespace (NULL = "/"). */
-static void fx_init_ex(fx *f, const char *url, const char *ns) {
+/* url NULL: the emulator's. ns: the node's namespace (NULL = "/"). extra: more "-p" values
+ * (NULL-terminated, or NULL). */
+static void fx_init_ex(fx *f, const char *url, const char *ns, const char *const *extra) {
   memset(f, 0, sizeof *f);
   f->emu = lms_emu_start(NULL);
   CHECK(f->emu);
@@ -72,7 +77,7 @@ static void fx_init_ex(fx *f, const char *url, const char *ns) {
   snprintf(dirs_arg, sizeof dirs_arg, "image_allowed_dirs:=[%s]", test_fixture("images"));
   const char *params[] = {url_arg, "model_name:=" CHAT_MODEL, "status_period:=0.2", dirs_arg,
                           NULL};
-  lm_test_node_start(ns, params, NULL, "lmsc_test_watch", &f->args, &f->node, &f->cli);
+  lm_test_node_start(ns, params, extra, "lmsc_test_watch", &f->args, &f->node, &f->cli);
   ros_error e;
   char topic[256];
   snprintf(topic, sizeof topic, "%s/chat_completion/_action/status", ns ? ns : "");
@@ -84,7 +89,7 @@ static void fx_init_ex(fx *f, const char *url, const char *ns) {
                                 &f->responses, &e) == ROS_OK);
 }
 
-static void fx_init(fx *f) { fx_init_ex(f, NULL, NULL); }
+static void fx_init(fx *f) { fx_init_ex(f, NULL, NULL, NULL); }
 
 static void fx_fini(fx *f) {
   if (f->node) {
@@ -428,7 +433,7 @@ TEST(lmsc_node_leaving_during_a_goal_fails)
 TEST(lmsc_server_down_fails_with_the_nodes_message)
 {
   fx f;
-  fx_init_ex(&f, "http://127.0.0.1:1", NULL);
+  fx_init_ex(&f, "http://127.0.0.1:1", NULL, NULL);
   lmsc_run r = run_lmsc(&f, ARGS("chat", "anyone there?"));
   expect_exit(&r, 1);
   CHECK_EQ_STR(r.out.data, "");
@@ -632,7 +637,7 @@ TEST(lmsc_images_send_latest_and_file)
 TEST(lmsc_node_namespace)
 {
   fx f;
-  fx_init_ex(&f, NULL, "/robot1");
+  fx_init_ex(&f, NULL, "/robot1", NULL);
   lmsc_run r = run_lmsc(&f, ARGS("--node-ns", "/robot1", "chat", "--no-history", "ns hello"));
   expect_exit(&r, 0);
   CHECK_EQ_STR(r.out.data, "You said: ns hello\n");
@@ -661,5 +666,245 @@ TEST(lmsc_node_namespace)
   expect_exit(&r, 3);
   CHECK_CONTAINS(r.err.data, "no publisher of /lm_studio_status");
   run_fini(&r);
+  fx_fini(&f);
+}
+
+/* ---- what reaches the node ---- */
+
+/* The body of the last chat or completion request the emulator received (caller decrefs). */
+static json_t *last_llm_request(fx *f) {
+  for (size_t k = lms_emu_request_count(f->emu); k > 0; k--) {
+    char *s = lms_emu_request_json(f->emu, k - 1);
+    json_t *j = s ? json_loads(s, 0, NULL) : NULL;
+    free(s);
+    const char *path = json_string_value(json_object_get(j, "path"));
+    if (path && strstr(path, "/completions")) {
+      json_t *body = json_incref(json_object_get(j, "body"));
+      json_decref(j);
+      return body;
+    }
+    json_decref(j);
+  }
+  CHECK_MSG(0, "no chat or completion request recorded");
+  return NULL;
+}
+
+TEST(lmsc_chat_options_and_a_data_uri_reach_the_server)
+{
+  fx f;
+  fx_init(&f);
+  size_t len = 0;
+  char *png = test_read_file(test_fixture("images/gray2.png"), &len);
+  CHECK(png && len > 0);
+  char *uri = NULL;
+  image_error ie;
+  CHECK(image_data_uri_build(png, len, NULL, &uri, NULL, &ie) == IMAGE_OK);
+  free(png);
+  lmsc_run r = run_lmsc(&f, ARGS("chat", "--no-history", "--model", VISION_MODEL, "--image", uri,
+                                 "--temperature", "0.5", "--max-tokens", "3", "--request-timeout",
+                                 "20", "look [[tokens=10]]"));
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.out.data, "w1 w2 w3\n"); /* the emulator stops at max_tokens */
+  run_fini(&r);
+  json_t *body = last_llm_request(&f);
+  CHECK_EQ_STR(json_string_value(json_object_get(body, "model")), VISION_MODEL);
+  CHECK(json_real_value(json_object_get(body, "temperature")) == 0.5);
+  CHECK_EQ_INT(json_integer_value(json_object_get(body, "max_tokens")), 3);
+  char *text = json_dumps(body, 0);
+  CHECK_CONTAINS(text, uri); /* passed on as given */
+  free(text);
+  json_decref(body);
+  free(uri);
+  /* A data URI that is not an image is the node's refusal, before any request. */
+  size_t before = lms_emu_request_count(f.emu);
+  r = run_lmsc(&f, ARGS("chat", "--no-history", "--image", "data:image/png;base64,aGVsbG8=", "x"));
+  expect_exit(&r, 1);
+  CHECK_CONTAINS(r.err.data, "chat failed (goal ABORTED)");
+  CHECK_EQ_STR(r.out.data, "");
+  run_fini(&r);
+  char *last = lms_emu_request_count(f.emu) > before
+                   ? lms_emu_request_json(f.emu, lms_emu_request_count(f.emu) - 1)
+                   : NULL;
+  CHECK_MSG(!last || !strstr(last, "aGVsbG8="), "the bad image was sent: %s", last);
+  free(last);
+  fx_fini(&f);
+}
+
+TEST(lmsc_rejected_goal_fails_and_says_where_the_reason_is)
+{
+  fx f;
+  const char *extra[] = {"max_concurrent_goals:=1", NULL};
+  fx_init_ex(&f, NULL, NULL, extra);
+  /* One goal of the test's own holds the only slot. */
+  static const ros_action_type chat_type = ROS_ACTION_TYPE(lm_studio_interfaces, ChatCompletion);
+  ros_action_client *ac;
+  ros_error e;
+  CHECK(ros_action_client_create(f.cli, "/chat_completion", &chat_type, NULL, &ac, &e) == ROS_OK);
+  int64_t end = clock_mono_ms() + 10000;
+  while (!ros_action_client_is_server_ready(ac) && clock_mono_ms() < end) lm_node_spin_once(f.node, 10);
+  lm_studio_interfaces_action_dds__ChatCompletion_Goal_ g = {
+      "hold [[tokens=100 interval_ms=50]]", "", "", 0, 0.0f, 0, false, true, false};
+  goal_rec held;
+  goal_rec_init(&held);
+  CHECK(ros_action_client_send_goal(ac, &g, &goal_rec_callbacks, &held, &held.id, &e) == ROS_OK);
+  CHECK(lm_test_spin_until(f.node, &held.responded, 10000) && held.accepted);
+  lmsc_run r = run_lmsc(&f, ARGS("chat", "--no-history", "one too many"));
+  expect_exit(&r, 1);
+  CHECK_CONTAINS(r.err.data, "the node rejected the chat goal");
+  CHECK_CONTAINS(r.err.data, "max_concurrent_goals");
+  CHECK_EQ_STR(r.out.data, "");
+  run_fini(&r);
+  /* ... and where it said the reason is, it is. */
+  r = run_lmsc(&f, ARGS("status", "--json"));
+  expect_exit(&r, 0);
+  json_t *j = parse_json(&r);
+  CHECK_CONTAINS(json_string_value(json_object_get(j, "last_error")), "max_concurrent_goals (1)");
+  json_decref(j);
+  run_fini(&r);
+  CHECK(lm_test_spin_until(f.node, &held.done, 30000));
+  CHECK_EQ_INT(held.status, ROS_GOAL_STATUS_SUCCEEDED);
+  goal_rec_fini(&held);
+  ros_action_client_destroy(ac);
+  fx_fini(&f);
+}
+
+/* The most significant digits of any number after a ": " in JSON text (leading zeros and
+ * exponents not counted). */
+static int max_significant_digits(const char *s) {
+  int most = 0;
+  for (const char *p = s; *p; p++) {
+    if (p[0] != ':' || p[1] != ' ') continue;
+    const char *q = p + 2 + (p[2] == '-');
+    int n = 0;
+    bool leading = true;
+    for (; isdigit((unsigned char)*q) || *q == '.'; q++) {
+      if (*q == '.' || (leading && *q == '0')) continue;
+      leading = false;
+      n++;
+    }
+    if (n > most) most = n;
+  }
+  return most;
+}
+
+TEST(lmsc_status_prints_numbers_as_the_node_sent_them)
+{
+  fx f;
+  fx_init(&f);
+  lmsc_run r = run_lmsc(&f, ARGS("status"));
+  expect_exit(&r, 0);
+  /* The node sends 16 digits (microsecond timestamps); 17 would show binary noise such as
+   * 0.69590300000000005. */
+  CHECK_MSG(max_significant_digits(r.out.data) <= 16, "%s", r.out.data);
+  CHECK_CONTAINS(r.out.data, "\"timestamp\": ");
+  run_fini(&r);
+  fx_fini(&f);
+}
+
+/* ---- a server that behaves like the original Python node ---- */
+
+/* A stand-in for the original node's chat_completion, on the test's context, under /orig: as
+ * its source does, it streams one token per feedback (partial_response = the token) and
+ * succeeds with the whole text, and a goal cancelled mid-stream ends CANCELED with an EMPTY
+ * result (where this project's node returns the text so far). */
+typedef lm_studio_interfaces_action_dds__ChatCompletion_Goal_ chat_goal_msg;
+typedef lm_studio_interfaces_action_dds__ChatCompletion_Feedback_ chat_feedback_msg;
+typedef lm_studio_interfaces_action_dds__ChatCompletion_Result_ chat_result_msg;
+
+typedef struct orig_server {
+  ros_action_server *srv;
+  ros_timer *tick;
+  ros_action_goal *goal; /* the goal streaming, NULL when none */
+  int tokens, sent;
+  dynbuf text;
+  bool canceled_empty;   /* a goal ended CANCELED with an empty result */
+} orig_server;
+
+static ros_goal_decision orig_on_goal(void *user, ros_action_goal *h, const void *goal) {
+  orig_server *o = user;
+  if (o->goal) return ROS_GOAL_REJECT;
+  o->goal = h;
+  o->tokens = strstr(((const chat_goal_msg *)goal)->prompt, "long") ? 100000 : 6;
+  o->sent = 0;
+  dynbuf_reset(&o->text);
+  return ROS_GOAL_ACCEPT_AND_EXECUTE;
+}
+
+static bool orig_on_cancel(void *user, ros_action_goal *h) {
+  (void)user;
+  (void)h;
+  return true;
+}
+
+static void orig_tick(void *user) {
+  orig_server *o = user;
+  ros_action_goal *h = o->goal;
+  if (!h) return;
+  ros_error e;
+  if (ros_action_goal_is_cancel_requested(h)) {
+    CHECK(ros_action_goal_canceled(h, NULL, &e) == ROS_OK); /* NULL: an empty result */
+    o->goal = NULL;
+    o->canceled_empty = true;
+    return;
+  }
+  if (o->sent == o->tokens) {
+    chat_result_msg *r = lm_studio_interfaces_action_dds__ChatCompletion_Result___alloc();
+    CHECK(r);
+    r->response = strdup(o->text.data);
+    r->success = true;
+    CHECK(ros_action_goal_succeed(h, r, &e) == ROS_OK);
+    o->goal = NULL;
+    return;
+  }
+  char token[24];
+  snprintf(token, sizeof token, o->sent ? " t%d" : "t%d", o->sent + 1);
+  CHECK(dynbuf_append_str(&o->text, token));
+  chat_feedback_msg fb = {token, "streaming", 0.0f};
+  CHECK(ros_action_goal_publish_feedback(h, &fb, &e) == ROS_OK);
+  o->sent++;
+}
+
+static void orig_start(fx *f, orig_server *o) {
+  memset(o, 0, sizeof *o);
+  dynbuf_init(&o->text, 1u << 20);
+  static const ros_action_type chat_type = ROS_ACTION_TYPE(lm_studio_interfaces, ChatCompletion);
+  ros_action_server_callbacks cb = {orig_on_goal, NULL, orig_on_cancel};
+  ros_error e;
+  CHECK(ros_action_server_create(f->cli, "/orig/chat_completion", &chat_type, &cb, o, NULL,
+                                 &o->srv, &e) == ROS_OK);
+  o->tick = ros_timer_create(lm_node_context(f->node), 20000000, orig_tick, o);
+  CHECK(o->tick);
+}
+
+static void orig_stop(orig_server *o) {
+  ros_timer_destroy(o->tick);
+  ros_action_server_destroy(o->srv);
+  dynbuf_free(&o->text);
+}
+
+TEST(lmsc_chat_with_an_original_style_server)
+{
+  fx f;
+  fx_init(&f);
+  orig_server o;
+  orig_start(&f, &o);
+  lmsc_run r = run_lmsc(&f, ARGS("--node-ns", "/orig", "chat", "--no-history", "hello"));
+  expect_exit(&r, 0);
+  CHECK_EQ_STR(r.out.data, "t1 t2 t3 t4 t5 t6\n");
+  CHECK_EQ_STR(r.err.data, "");
+  run_fini(&r);
+  /* Ctrl-C: the goal ends CANCELED with an empty result; what was streamed stays printed, on a
+   * line of its own, and nothing is printed twice. */
+  r = run_lmsc_ex(&f, ARGS("--node-ns", "/orig", "chat", "--no-history", "long"),
+                  (run_opts){.trigger_after = 8, .trigger = send_sigint});
+  expect_exit(&r, 130);
+  CHECK(o.canceled_empty);
+  CHECK_CONTAINS(r.err.data, "CANCELED");
+  CHECK(strncmp(r.out.data, "t1 t2 t3", 8) == 0);
+  CHECK(r.out.len > 0 && r.out.data[r.out.len - 1] == '\n');
+  CHECK_MSG(strstr(r.out.data, "t1 t2") == r.out.data && !strstr(r.out.data + 1, "t1 "),
+            "printed twice: %s", r.out.data);
+  run_fini(&r);
+  orig_stop(&o);
   fx_fini(&f);
 }

@@ -227,8 +227,11 @@ void lm_describe_error(const llm_error *err, const char *url, const char *model,
     break;
   default: check = "check LM Studio's log"; break;
   }
-  snprintf(out, size, "LM Studio request failed (%s, server %s, model '%s'): %s. Hint: %s",
-           llm_status_name(err->code), url, model ? model : "", err->message[0] ? err->message
+  /* An embeddings call without a model lets the server choose its embedding model. */
+  char which[512] = "the server's default model";
+  if (model && model[0]) snprintf(which, sizeof which, "model '%s'", model);
+  snprintf(out, size, "LM Studio request failed (%s, server %s, %s): %s. Hint: %s",
+           llm_status_name(err->code), url, which, err->message[0] ? err->message
            : llm_strerror(err->code), check);
 }
 

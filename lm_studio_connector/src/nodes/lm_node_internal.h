@@ -48,6 +48,7 @@ struct lm_node {
   double last_latency_ms;
   char last_error[LLM_ERROR_MESSAGE_MAX + 64];
   char *models_json;              /* last list published on /available_models */
+  char *unlisted_model;           /* model_name last warned about as not listed, or NULL */
 
   lm_images *images;              /* image inputs (lm_images.c) */
 

@@ -27,7 +27,7 @@ void lm_status_note(lm_node *n, const llm_result *r) {
   if (c == LLM_ERR_CANCELLED || c == LLM_ERR_SHUTDOWN) return;
   bool transport = c == LLM_ERR_CONNECT_REFUSED || c == LLM_ERR_DNS || c == LLM_ERR_TLS ||
                    c == LLM_ERR_NETWORK || c == LLM_ERR_TIMEOUT_CONNECT;
-  bool was = n->connected;
+  bool was = n->connected, first = !n->probed;
   n->probed = true;
   n->connected = !transport;
   if (c == LLM_OK) {
@@ -35,8 +35,15 @@ void lm_status_note(lm_node *n, const llm_result *r) {
   } else {
     snprintf(n->last_error, sizeof n->last_error, "%s: %s", llm_status_name(c), r->error.message);
   }
-  if (was != n->connected && n->node)
-    ROS_INFO(n->node, "LM Studio server %s %s", n->url, n->connected ? "reachable" : "unreachable");
+  /* Said once per change, and at the first answer: a node started before (or without) its
+   * server says so on the console, not only in the status. */
+  if ((first || was != n->connected) && n->node) {
+    if (n->connected)
+      ROS_INFO(n->node, "LM Studio server %s reachable", n->url);
+    else
+      ROS_WARN(n->node, "LM Studio server %s unreachable (%s); retrying every status_period",
+               n->url, n->last_error);
+  }
 }
 
 static void publish_models(lm_node *n, const llm_result *r, const char *current) {
@@ -67,6 +74,29 @@ static void publish_models(lm_node *n, const llm_result *r, const char *current)
     ROS_DEBUG(n->node, "/available_models not published: %s", e.message);
 }
 
+/* Once per model name: a model_name the server does not list (the default "local-model" of
+ * a node started without one, a typo) makes LM Studio refuse every request; say so at once,
+ * with the names it does list, rather than at the first failed goal. */
+static void warn_if_unlisted(lm_node *n, const llm_result *r, const char *model, bool listed) {
+  if (listed || (n->unlisted_model && strcmp(n->unlisted_model, model) == 0)) {
+    if (listed) {
+      free(n->unlisted_model);
+      n->unlisted_model = NULL;
+    }
+    return;
+  }
+  char names[512] = "";
+  size_t used = 0;
+  for (size_t i = 0; i < r->n_models && used < sizeof names - 1; i++)
+    used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+                             r->models[i].id);
+  ROS_WARN(n->node, "model_name '%s' is not among the server's models (%s); LM Studio refuses "
+           "requests for it: set model_name (-p model_name:=<id>, ros2 param set) or call "
+           "set_model", model, names);
+  free(n->unlisted_model);
+  n->unlisted_model = strdup(model);
+}
+
 static void on_probe_done(void *user, uint64_t id, llm_result *r) {
   lm_node *n = user;
   n->probe_id = 0;
@@ -76,11 +106,14 @@ static void on_probe_done(void *user, uint64_t id, llm_result *r) {
   char *model = lm_params_string(n->node, "model_name");
   n->model_known = false;
   n->model_loaded = false;
+  bool listed = false;
   for (size_t i = 0; model && i < r->n_models; i++) {
     if (strcmp(r->models[i].id, model) != 0) continue;
+    listed = true;
     n->model_known = r->models[i].state != NULL;
     n->model_loaded = r->models[i].state && strcmp(r->models[i].state, "loaded") == 0;
   }
+  if (model && r->n_models > 0) warn_if_unlisted(n, r, model, listed);
   publish_models(n, r, model);
   free(model);
 }
@@ -176,4 +209,6 @@ void lm_status_destroy(lm_node *n) {
   n->pub_status = n->pub_models = NULL;
   free(n->models_json);
   n->models_json = NULL;
+  free(n->unlisted_model);
+  n->unlisted_model = NULL;
 }

@@ -332,6 +332,13 @@ ros_status ros_context_install_signal_handlers(ros_context *c, ros_error *e) {
   sigemptyset(&sa.sa_mask);
   if (sigaction(SIGINT, &sa, NULL) != 0 || sigaction(SIGTERM, &sa, NULL) != 0)
     return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "sigaction: %s", strerror(errno));
+  /* A stop signal that arrived while they were blocked (during start-up, or blocked by the
+   * parent process) is handled now, in this thread, rather than waiting forever. */
+  sigset_t stop;
+  sigemptyset(&stop);
+  sigaddset(&stop, SIGINT);
+  sigaddset(&stop, SIGTERM);
+  pthread_sigmask(SIG_UNBLOCK, &stop, NULL);
   return ROS_OK;
 }
 

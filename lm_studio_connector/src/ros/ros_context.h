@@ -90,7 +90,8 @@ void ros_context_wakeup(ros_context *ctx);
 /* Shutdown request (SIGINT/SIGTERM): sets a flag and wakes the loop. Async-signal-safe. */
 void ros_context_request_shutdown(ros_context *ctx);
 bool ros_context_shutdown_requested(const ros_context *ctx);
-/* Installs SIGINT and SIGTERM handlers that call ros_context_request_shutdown(ctx). */
+/* Installs SIGINT and SIGTERM handlers that call ros_context_request_shutdown(ctx), then
+ * unblocks both in the calling thread, so one already pending is handled at once. */
 ros_status ros_context_install_signal_handlers(ros_context *ctx, ros_error *e);
 
 #endif

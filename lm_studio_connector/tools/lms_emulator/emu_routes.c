@@ -278,9 +278,17 @@ static enum MHD_Result handle_embeddings(emu_req *r, const emu_directives *d) {
     json_array_foreach(input, i, item) ok = ok && json_is_string(item);
   if (!ok)
     return emu_reply_error_str(r, 400, "'input' field is required (a string or an array of strings)");
+  /* Directives in the (first) input text too, as in a prompt; the text wins over the header.
+   * The vectors are still computed from the texts as sent. */
+  emu_directives td = *d;
+  json_t *first = json_is_array(input) ? json_array_get(input, 0) : input;
+  char *scratch = strndup(json_string_value(first), json_string_length(first));
+  if (!scratch) return MHD_NO;
+  emu_directives_extract(&td, scratch, strlen(scratch));
+  free(scratch);
   enum MHD_Result ret;
   const emu_model *m = resolve_model(r, true, &ret);
-  if (!m || apply_common(r, d, m, &ret)) return ret;
+  if (!m || apply_common(r, &td, m, &ret)) return ret;
 
   json_t *data = json_array();
   size_t n = json_is_array(input) ? json_array_size(input) : 1;

@@ -16,7 +16,7 @@
  * max_tokens > 0 caps the content chunks (finish_reason "length").
  *
  * Directives: "[[key=value ...]]" inside the last user message or the prompt (removed from the
- * echo), or the request header "X-Emulator-Directives: key=value ..."; the text wins over the
+ * echo) or the first embeddings input (the failure and delay keys), or the request header "X-Emulator-Directives: key=value ..."; the text wins over the
  * header. Unknown keys and bad numbers are ignored. Keys: tokens, reply, delay_first_ms, jit_ms, jit,
  * interval_ms, stall_after, stall_ms, think (1|inline|reasoning), tool, role (first|every),
  * status, redirect, body (object|string|none|html), fault (drop_after|malformed|error_in_stream|non_json|

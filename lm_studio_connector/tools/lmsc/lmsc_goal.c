@@ -164,7 +164,9 @@ static int wait_goal(lmsc_session *s, goal_run *r) {
 /* What to print and exit with once the goal ended (or was rejected). */
 static int report(const lmsc_options *o, goal_run *r, const char *what) {
   if (r->responded && !r->accepted) {
-    lmsc_error("the node rejected the %s goal", what);
+    /* A ROS 2 goal response carries no reason; lm_studio_node puts it in its status. */
+    lmsc_error("the node rejected the %s goal (lm_studio_node rejects goals beyond its "
+               "max_concurrent_goals; `lmsc status` shows the reason in last_error)", what);
     if (o->json) lmsc_out_json(json_pack("{s:s,s:b,s:s}", "response", "", "success", 0, "status", "REJECTED"));
     return LMSC_EXIT_FAILED;
   }

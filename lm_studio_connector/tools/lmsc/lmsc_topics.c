@@ -63,7 +63,8 @@ int lmsc_cmd_status(lmsc_session *s) {
     if (j && s->o->json) {
       lmsc_out_json(j);
     } else if (j) {
-      char *pretty = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS);
+      /* 16 digits, as the node sends them: 17 would show binary noise (0.69590300000000005). */
+      char *pretty = json_dumps(j, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(16));
       json_decref(j);
       printf("%s\n", pretty ? pretty : r.text);
       free(pretty);
