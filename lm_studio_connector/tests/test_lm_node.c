@@ -166,13 +166,22 @@ static void run_modes(bool chat) {
       CHECK(r.progress_monotonic_capped);
     }
     goal_rec_fini(&r);
+    /* The answer went out on /lm_text_response with the original node's type for the mode. */
+    static const char *const types[2][3] = {
+        {"completion_action", "completion_action_stream", "completion_action_progress"},
+        {"chat_action", "chat_action_stream", "chat_action_progress"}};
+    int64_t end = clock_mono_ms() + 2000;
+    while (f.n_responses < mode + 1 && clock_mono_ms() < end) lm_node_spin_once(f.node, 10);
+    CHECK_EQ_INT(f.n_responses, mode + 1);
+    json_t *t = json_loads(f.last_response, 0, NULL);
+    CHECK_EQ_STR(json_string_value(json_object_get(t, "type")), types[chat][mode]);
+    json_decref(t);
   }
   /* Every exchange went out on /lm_text_response. */
   spin_for(&f, 200);
   CHECK_EQ_INT(f.n_responses, 3);
   json_t *j = json_loads(f.last_response, 0, NULL);
   CHECK(j);
-  CHECK_EQ_STR(json_string_value(json_object_get(j, "type")), chat ? "chat_action" : "text_action");
   CHECK_EQ_STR(json_string_value(json_object_get(j, "model")), CHAT_MODEL);
   CHECK(json_is_string(json_object_get(j, "text")));
   CHECK(json_is_number(json_object_get(j, "timestamp")));
@@ -796,6 +805,11 @@ static void on_status_msg(void *user, const void *msg, const ros_message_info *i
   CHECK(json_is_string(json_object_get(j, "model")));
   CHECK(json_is_integer(json_object_get(j, "active_goals")));
   CHECK(json_is_number(json_object_get(j, "latency_ms")));
+  /* The original node's keys, for its listeners. */
+  CHECK(json_is_integer(json_object_get(j, "chat_history_length")));
+  CHECK(json_is_integer(json_object_get(j, "available_models")));
+  CHECK(json_is_boolean(json_object_get(j, "health_status")));
+  CHECK_EQ_INT(json_is_true(json_object_get(j, "health_status")), connected);
   json_decref(j);
 }
 
@@ -819,8 +833,13 @@ TEST(lm_node_status_reports_health)
   CHECK_MSG(spin_until(&f, &r.connected_and_loaded, 3000), "last status: %s", r.last);
   spin_for(&f, 500);
   CHECK_EQ_INT(r.n_models, 1); /* latched, and sent again only on a change */
-  CHECK_CONTAINS(r.models, CHAT_MODEL);
+  json_t *models = json_loads(r.models, 0, NULL); /* the original's shape, plus details */
+  CHECK(json_is_array(json_object_get(models, "models")));
+  CHECK_EQ_INT(json_integer_value(json_object_get(models, "count")),
+               json_array_size(json_object_get(models, "models")));
+  CHECK_EQ_STR(json_string_value(json_object_get(models, "current_model")), CHAT_MODEL);
   CHECK_CONTAINS(r.models, "\"state\":\"loaded\"");
+  json_decref(models);
   ros_subscription_destroy(s);
   ros_subscription_destroy(m);
   fx_fini(&f);

@@ -399,7 +399,7 @@ static void on_models(void *user, const void *msg, const ros_message_info *info)
   json_t *j = json_loads(((const std_msgs_msg_dds__String_ *)msg)->data, 0, NULL);
   size_t i;
   json_t *m;
-  json_array_foreach(j, i, m) {
+  json_array_foreach(json_object_get(j, "details"), i, m) {
     if (json_is_true(json_object_get(m, "current")) &&
         strcmp(str(m, "id"), CHAT_MODEL) == 0)
       ((health *)user)->current_seen = true;

@@ -139,7 +139,11 @@ static void on_done(void *user, uint64_t id, llm_result *r) {
   if (r->error.code == LLM_OK) {
     if (g->chat && g->use_history) lm_keep_exchange(n, g->prompt, r->text);
     if (g->stream) flush_stream_feedback(g); /* rate-limited tail: feedback adds up to the text */
-    lm_response_publish(n, r->text, g->chat ? "chat_action" : "text_action",
+    /* The original's types: chat_action[_stream|_progress], completion_action[_...]. */
+    static const char *const types[2][3] = {
+        {"completion_action", "completion_action_stream", "completion_action_progress"},
+        {"chat_action", "chat_action_stream", "chat_action_progress"}};
+    lm_response_publish(n, r->text, types[g->chat][g->stream ? 1 : g->progress ? 2 : 0],
                         r->model ? r->model : g->model);
     goal_end(g, ROS_GOAL_STATUS_SUCCEEDED, r->text, true);
     return;

@@ -1,5 +1,5 @@
 /* lm_response.c: /lm_text_response, the original node's topic of finished exchanges: a
- * std_msgs/String with {"text", "type" ("chat_action" / "text_action"), "model", "timestamp"
+ * std_msgs/String with {"text", "type" ("chat_action", "chat_action_stream", "completion_action", ...), "model", "timestamp"
  * (seconds since the epoch), "history_length" (messages)}; the topics node adds its fields
  * (lm_topics.c) to the same object. Loop thread. */
 #include <jansson.h>

@@ -5,8 +5,10 @@
  * null when the list does not say or has no such model; vision and tool_use are null too when
  * the list gives no type, i.e. a plain OpenAI /v1/models) and starts a probe (the model list,
  * which also says whether the current model is loaded) unless one is in flight;
- * /available_models gets the list as JSON (id, type, state, vision, tool_use, current: whether
- * it is model_name, and loaded_context_length when known) whenever it changes. The topics node
+ * and the original's chat_history_length, available_models (a count) and health_status;
+ * /available_models gets the original's {"models": [ids], "count", "current_model"} plus
+ * "details" (id, type, state, vision, tool_use, current: whether it is model_name, and
+ * loaded_context_length when known) whenever it changes. The topics node
  * adds "queued" (requests waiting) to the status. Every request's outcome updates
  * connected/latency/last_error.
  * The same health goes to /diagnostics with each status message (lm_diagnostics.c).
@@ -46,9 +48,11 @@ void lm_status_note(lm_node *n, const llm_result *r) {
   }
 }
 
+/* The original's shape ({"models": [ids], "count", "current_model"}) so its listeners keep
+ * working, plus "details": what the server says of each model. */
 static void publish_models(lm_node *n, const llm_result *r, const char *current) {
-  json_t *arr = json_array();
-  for (size_t i = 0; arr && i < r->n_models; i++) {
+  json_t *ids = json_array(), *arr = json_array();
+  for (size_t i = 0; ids && arr && i < r->n_models; i++) {
     const llm_model_info *m = &r->models[i];
     bool is_current = current && strcmp(m->id, current) == 0;
     json_t *o = json_pack("{s:s,s:s?,s:s?,s:b,s:b,s:b}", "id", m->id, "type", m->type, "state",
@@ -58,9 +62,16 @@ static void publish_models(lm_node *n, const llm_result *r, const char *current)
       json_object_set_new(o, "loaded_context_length",
                           json_integer((json_int_t)m->loaded_context_length));
     json_array_append_new(arr, o);
+    json_array_append_new(ids, json_string(m->id));
   }
-  char *s = arr ? json_dumps(arr, JSON_COMPACT) : NULL;
+  json_t *all = ids && arr ? json_pack("{s:O,s:I,s:s,s:O}", "models", ids, "count",
+                                       (json_int_t)r->n_models, "current_model",
+                                       current ? current : "", "details", arr)
+                           : NULL;
+  json_decref(ids);
   json_decref(arr);
+  char *s = all ? json_dumps(all, JSON_COMPACT) : NULL;
+  json_decref(all);
   if (!s) return;
   if (n->models_json && strcmp(n->models_json, s) == 0) {
     free(s);
@@ -134,7 +145,7 @@ static void add_model_info(lm_node *n, json_t *o, const char *model) {
   json_t *list = n->models_json ? json_loads(n->models_json, 0, NULL) : NULL;
   json_t *m = NULL, *v;
   size_t i;
-  json_array_foreach(list, i, v) {
+  json_array_foreach(json_object_get(list, "details"), i, v) {
     const char *id = json_string_value(json_object_get(v, "id"));
     if (id && model && strcmp(id, model) == 0) m = v;
   }
@@ -162,6 +173,14 @@ static void publish_status(lm_node *n) {
   free(model);
   if (!o) return;
   json_object_set_new(o, "probed", json_boolean(n->probed));
+  /* The original node's keys, for its listeners. */
+  json_t *listed = n->models_json ? json_loads(n->models_json, 0, NULL) : NULL;
+  json_object_set_new(o, "chat_history_length",
+                      json_integer((json_int_t)lm_history_messages(&n->history)));
+  json_object_set_new(o, "available_models",
+                      json_integer(json_integer_value(json_object_get(listed, "count"))));
+  json_object_set_new(o, "health_status", json_boolean(n->connected));
+  json_decref(listed);
   if (n->iface == LM_NODE_TOPICS)
     json_object_set_new(o, "queued", json_integer((json_int_t)n->topic_waiting));
   json_object_set_new(o, "model_loaded", n->model_known ? json_boolean(n->model_loaded)
