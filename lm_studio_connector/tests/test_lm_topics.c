@@ -730,6 +730,12 @@ TEST(lm_topics_inputs_match_the_original_except_depth_and_image_reliability)
     const char *diff = test_endpoint_diff(&got, &want);
     CHECK_MSG(!diff, "%s: %s", text_inputs[i], diff);
   }
+  /* A path, like the original's: reliable, depth 10. */
+  test_endpoint got, want;
+  CHECK(test_find_endpoint('R', "rt/image_file_input", 5000, &got));
+  CHECK(test_recorded_endpoint('R', "rt/image_file_input", &want));
+  const char *diff = test_endpoint_diff(&got, &want);
+  CHECK_MSG(!diff, "rt/image_file_input: %s", diff);
   /* The original's image reader was reliable and never heard sensor-data cameras. */
   test_endpoint ep;
   CHECK(test_find_endpoint('R', "rt/image_input", 5000, &ep));

@@ -1,6 +1,7 @@
 /* lm_images.c: the images a chat goal can carry (image_data).
- * Inputs, all subscribed with ros_qos_sensor_data (best effort: reliable and best-effort
- * publishers are both heard) under relative names, so namespaces and remapping apply:
+ * Inputs, under relative names so namespaces and remapping apply; the two image topics are
+ * subscribed with ros_qos_sensor_data (best effort: reliable and best-effort cameras are both
+ * heard), the path reliably (depth 10, as the original: a path must not be lost):
  *   image_input             sensor_msgs/Image: the message is kept as received (owned, no copy,
  *                           never encoded on arrival); a newer one frees it.
  *   image_input/compressed  sensor_msgs/CompressedImage: likewise.
@@ -150,8 +151,9 @@ ros_status lm_images_create(lm_node *n, ros_error *e) {
     st = ros_subscription_create_owned(n->node, "image_input/compressed", T_COMP,
                                        &ros_qos_sensor_data, on_compressed, n, &im->sub_comp, e);
   if (st == ROS_OK)
-    st = ros_subscription_create(n->node, "image_file_input", T_STR, &ros_qos_sensor_data,
-                                 on_file, n, &im->sub_file, e);
+    /* A path is one small message that must not be lost: reliable, as the original's. */
+    st = ros_subscription_create(n->node, "image_file_input", T_STR, &ros_qos_default, on_file,
+                                 n, &im->sub_file, e);
   return st;
 }
 
