@@ -16,6 +16,7 @@ packages=(
   valgrind                                  # memcheck pass over the integration tests
   ca-certificates
   openssl                                   # the SROS2 keystores of the security tests
+  python3                                   # the launch-file tests (syntax, arguments)
 )
 
 missing=()
