@@ -47,9 +47,9 @@ struct ros_action_goal {
   bool start_pending;     /* accepted, not started: see try_start */
   bool reply_waiting;     /* its SendGoal reply (reply_id) still waits in ros_service */
   bool execute_on_start;  /* ROS_GOAL_ACCEPT_AND_EXECUTE */
-  bool client_known;      /* client_pp holds the requester's participant */
-  dds_guid_t client_pp;
-  int64_t start_deadline_ns;
+  dds_guid_t client_pp;   /* the requester's participant */
+  int64_t start_deadline_ns; /* a start waits until then for the feedback writer to reach
+                                client_pp; 0 when client_pp is unknown: no wait */
   ros_request_id reply_id;
 };
 
@@ -177,32 +177,30 @@ static void start_retry_tick(void *user);
 
 /* Starts g once the client can hear about it: its reply has left and the feedback writer
  * reaches the client's participant (or start_wait_ns passed: then it runs all the same, so a
- * client without a feedback subscription only waits that long). */
-static void try_start(ros_action_server *s, ros_action_goal *g) {
-  if (g->reply_waiting) return; /* on_goal_reply_left comes back */
-  if (g->client_known && clock_mono_ns() < g->start_deadline_ns &&
-      !feedback_reaches(s, &g->client_pp)) {
+ * client without a feedback subscription only waits that long). Returns whether g started
+ * (then on_accepted ran, and g may be gone). */
+static bool try_start(ros_action_server *s, ros_action_goal *g) {
+  if (g->reply_waiting) return false; /* on_goal_reply_left comes back */
+  if (clock_mono_ns() < g->start_deadline_ns && !feedback_reaches(s, &g->client_pp)) {
     if (!s->start_retry)
       s->start_retry = ros_timer_create(ros_node_context(s->node), START_RETRY_NS,
                                         start_retry_tick, s);
-    if (s->start_retry) return;
+    if (s->start_retry) return false;
   }
   start_goal(s, g);
+  return true;
 }
 
-/* Retries waiting starts; goes away once none waits (safe inside its own tick). */
+/* Retries waiting starts; goes away once none waits (safe inside its own tick). Goals whose
+ * reply still waits are not its business: on_goal_reply_left calls try_start for them. */
 static void start_retry_tick(void *user) {
   ros_action_server *s = user;
   bool waiting = false;
   for (size_t i = 0; i < s->goals.count; i++) {
     ros_action_goal *g = s->goals.entries[i].data;
-    if (!g->start_pending || g->reply_waiting) {
-      waiting = waiting || g->start_pending;
-      continue;
-    }
-    /* on_accepted may add or end goals: look again from the start after each start. */
-    try_start(s, g);
-    if (!g->start_pending) i = (size_t)-1;
+    if (!g->start_pending || g->reply_waiting) continue;
+    /* on_accepted may end or expire goals: look again from the start after each start. */
+    if (try_start(s, g)) i = (size_t)-1;
     else waiting = true;
   }
   if (!waiting) {
@@ -275,9 +273,10 @@ static void on_send_goal(void *user, ros_service *svc, const void *request,
   g->start_pending = true;
   g->reply_waiting = ros_service_reply_waiting(svc, rid);
   g->reply_id = *rid;
-  g->start_deadline_ns = clock_mono_ns() + s->start_wait_ns;
-  g->client_known = client_participant(s, rid, &g->client_pp);
-  try_start(s, g);
+  /* A client whose writer is gone already cannot be waited for: no deadline to wait until. */
+  if (client_participant(s, rid, &g->client_pp))
+    g->start_deadline_ns = clock_mono_ns() + s->start_wait_ns;
+  (void)try_start(s, g);
 }
 
 static bool same_request(const ros_request_id *a, const ros_request_id *b) {
@@ -292,10 +291,10 @@ static void on_goal_reply_left(void *user, const ros_request_id *rid, bool sent)
   ros_action_server *s = user;
   for (size_t i = 0; i < s->goals.count; i++) {
     ros_action_goal *g = s->goals.entries[i].data;
-    if (!g->start_pending || !g->reply_waiting || !same_request(&g->reply_id, rid)) continue;
+    if (!g->reply_waiting || !same_request(&g->reply_id, rid)) continue; /* waiting => pending */
     if (!sent) ROS_DEBUG(s->node, "action %s: a goal reply was dropped; the goal runs", s->name);
     g->reply_waiting = false;
-    try_start(s, g);
+    (void)try_start(s, g);
     return;
   }
 }
