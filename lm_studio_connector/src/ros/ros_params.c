@@ -64,10 +64,6 @@ static const char *value_text(const ros_param_value *v, bool secret, char *buf, 
 
 /* --- server lifetime --- */
 
-ros_status ros_param_server_create(ros_node *n, struct ros_param_server **out, ros_error *e) {
-  return ros_param_server_create_ex(n, NULL, out, e);
-}
-
 struct ros_param_server *ros_param_server_new_detached(void) {
   struct ros_param_server *ps = calloc(1, sizeof *ps);
   if (!ps) return NULL;
@@ -80,8 +76,8 @@ struct ros_param_server *ros_param_server_new_detached(void) {
   return ps;
 }
 
-ros_status ros_param_server_create_ex(ros_node *n, const ros_param_server_options *opts,
-                                      struct ros_param_server **out, ros_error *e) {
+ros_status ros_param_server_create(ros_node *n, const ros_param_server_options *opts,
+                                   struct ros_param_server **out, ros_error *e) {
   if (!n || !out) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "%s: node and out are required", __func__);
   struct ros_param_server *ps = ros_param_server_new_detached();
   if (!ps) return ros_error_set(e, ROS_ERR_NO_MEMORY, "%s: out of memory", __func__);
@@ -219,7 +215,6 @@ ros_status ros_params_declare_on(struct ros_param_server *ps, const char *name, 
   if (st == ROS_OK) {
     bool ok = true;
     pe.name = dup_or_null(name, &ok);
-    pe.declared_type = type;
     pe.d = dd;
     pe.d.type = dd.dynamic_typing ? v.type : type; /* describe shows the current type */
     pe.d.description = dup_or_null(dd.description, &ok);
@@ -388,8 +383,9 @@ static ros_status check_all(struct ros_param_server *ps, const ros_param_assignm
     }
     if (ros_param_value_copy(&s[i].v, a[i].value) != ROS_PARAM_OK)
       return refuse(reason, size, ROS_ERR_NO_MEMORY, "parameter '%s': out of memory", a[i].name);
-    if (!pe->d.dynamic_typing) ros_params_adapt_empty_array(&s[i].v, pe->declared_type);
-    if (!ros_params_check_value(pe->name, &pe->d, pe->declared_type, &s[i].v, reason, size))
+    /* d.type: the static type (with dynamic typing only the current one, and unused). */
+    if (!pe->d.dynamic_typing) ros_params_adapt_empty_array(&s[i].v, pe->d.type);
+    if (!ros_params_check_value(pe->name, &pe->d, pe->d.type, &s[i].v, reason, size))
       return ROS_ERR_REJECTED;
   }
   return ROS_OK;

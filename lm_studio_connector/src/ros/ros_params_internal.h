@@ -13,8 +13,8 @@
 typedef struct ros_param_entry {
   char *name;
   ros_param_value value;
-  ros_param_type declared_type;  /* the static type; NOT_SET with dynamic typing */
-  ros_param_descriptor d;        /* strings owned by the entry */
+  ros_param_descriptor d;        /* strings owned by the entry; type: the static type, or the
+                                    current one with dynamic typing */
 } ros_param_entry;
 
 struct ros_params_services; /* ros_params_srv.c */
