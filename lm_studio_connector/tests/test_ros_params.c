@@ -190,8 +190,8 @@ TEST(ros_params_api_refuses_null_arguments) {
   CHECK(!ros_params_has(NULL, "a") && !ros_params_has(f.node, NULL));
   CHECK_EQ_INT(ros_params_unused_overrides(f.node, NULL, NULL), ROS_ERR_INVALID_ARGUMENT);
   struct ros_param_server *ps;
-  CHECK_EQ_INT(ros_param_server_create(NULL, &ps, NULL), ROS_ERR_INVALID_ARGUMENT);
-  CHECK_EQ_INT(ros_param_server_create(f.node, NULL, NULL), ROS_ERR_INVALID_ARGUMENT);
+  CHECK_EQ_INT(ros_param_server_create(NULL, NULL, &ps, NULL), ROS_ERR_INVALID_ARGUMENT);
+  CHECK_EQ_INT(ros_param_server_create(f.node, NULL, NULL, NULL), ROS_ERR_INVALID_ARGUMENT);
   ros_param_server_destroy(NULL);
   /* A node made without parameter services still keeps local parameters, as rclcpp does,
    * and serves nothing. */

@@ -83,7 +83,7 @@ ros_status ros_node_create(ros_context *ctx, const char *name, const char *ns,
   ros_logger_options lo = {.no_rosout = n->opts.no_rosout};
   st = ros_logger_create_ex(n, &lo, &n->logger, e);
   ros_param_server_options po = {.no_services = n->opts.no_parameter_services};
-  if (st == ROS_OK) st = ros_param_server_create_ex(n, &po, &n->params, e);
+  if (st == ROS_OK) st = ros_param_server_create(n, &po, &n->params, e);
   n->own_entities = n->user_entities;
   if (st != ROS_OK) {
     ros_node_destroy(n);

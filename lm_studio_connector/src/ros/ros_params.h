@@ -79,9 +79,8 @@ typedef struct ros_param_server_options {
  * ros_args, creates the /parameter_events writer and the six services. opts may be NULL. The
  * node stores *out and hands it back through ros_node_params(). Returns OK, INVALID_ARGUMENT,
  * NO_MEMORY, BAD_ARGS, DDS, UNKNOWN_TYPE (and the service layer's codes). Loop thread. */
-ros_status ros_param_server_create(ros_node *n, struct ros_param_server **out, ros_error *e);
-ros_status ros_param_server_create_ex(ros_node *n, const ros_param_server_options *opts,
-                                      struct ros_param_server **out, ros_error *e);
+ros_status ros_param_server_create(ros_node *n, const ros_param_server_options *opts,
+                                   struct ros_param_server **out, ros_error *e);
 /* Stops the services, deletes the events writer and frees every parameter. Accepts NULL. */
 void ros_param_server_destroy(struct ros_param_server *ps);
 
