@@ -9,6 +9,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ros_error.h"
+#include "ros_names.h"
 #include "ros_types_gen.h"
 
 /* Status-returning calls of the action modules: a result that is ignored is a bug (a goal left
@@ -117,6 +119,14 @@ typedef struct ros_action_result_head { /* head of X_GetResult_Response */
     offsetof(ROS_ACTION_TYPE_T_(pkg, Name, FeedbackMessage), feedback),              \
     sizeof(ROS_ACTION_TYPE_T_(pkg, Name, Feedback)),                                 \
   }
+
+/* The resolved name (action_name + "/_action/...", ros_names_action) and the type name of one
+ * of the action's five entities: "<t->name>_SendGoal", "action_msgs/srv/CancelGoal",
+ * "<t->name>_GetResult", "<t->name>_FeedbackMessage", "action_msgs/msg/GoalStatusArray".
+ * Returns ROS_OK, ROS_ERR_BAD_NAME or ROS_ERR_UNKNOWN_TYPE (type name too long). */
+ros_status ros_action_entity_names(const char *action_name, const ros_action_type *t,
+                                   ros_action_part part, char name[ROS_NAME_BUF_SIZE],
+                                   char type[ROS_NAME_BUF_SIZE], ros_error *e);
 
 /* Checks t against the generated type table: every descriptor present and equal to the row
  * of "<name>_SendGoal_Request" etc., offsets inside the structs. Returns false if not. */

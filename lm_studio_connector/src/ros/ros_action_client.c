@@ -339,24 +339,11 @@ ros_status ros_action_client_wait_for_server(ros_action_client *c, int64_t timeo
 
 /* --- create / destroy --- */
 
-static ros_status entity_name(ros_action_client *c, ros_action_part part, char *out,
+static ros_status make_client(ros_action_client *c, ros_action_part part, ros_client **out,
                               ros_error *e) {
-  ros_names_error ne;
-  if (ros_names_action(c->name, part, out, ROS_NAME_BUF_SIZE, &ne) != ROS_NAMES_OK)
-    return ros_error_set(e, ROS_ERR_BAD_NAME, "action %s: %s", c->name, ne.message);
-  return ROS_OK;
-}
-
-static ros_status make_client(ros_action_client *c, ros_action_part part, const char *suffix,
-                              ros_client **out, ros_error *e) {
   char name[ROS_NAME_BUF_SIZE], type[ROS_NAME_BUF_SIZE];
-  ros_status st = entity_name(c, part, name, e);
+  ros_status st = ros_action_entity_names(c->name, c->type, part, name, type, e);
   if (st != ROS_OK) return st;
-  int len = part == ROS_ACTION_CANCEL_GOAL
-                ? snprintf(type, sizeof type, "action_msgs/srv/CancelGoal")
-                : snprintf(type, sizeof type, "%s%s", c->type->name, suffix);
-  if (len < 0 || (size_t)len >= sizeof type)
-    return ros_error_set(e, ROS_ERR_UNKNOWN_TYPE, "action type name too long");
   ros_qos q = ros_qos_with_depth(ros_qos_services, ROS_ACTION_CLIENT_DEPTH);
   return ros_client_create(c->node, name, type, &q, out, e);
 }
@@ -364,13 +351,9 @@ static ros_status make_client(ros_action_client *c, ros_action_part part, const 
 static ros_status make_subscription(ros_action_client *c, ros_action_part part,
                                     ros_subscription **out, ros_error *e) {
   char name[ROS_NAME_BUF_SIZE], type[ROS_NAME_BUF_SIZE];
-  ros_status st = entity_name(c, part, name, e);
+  ros_status st = ros_action_entity_names(c->name, c->type, part, name, type, e);
   if (st != ROS_OK) return st;
   bool fb = part == ROS_ACTION_FEEDBACK;
-  int len = fb ? snprintf(type, sizeof type, "%s_FeedbackMessage", c->type->name)
-               : snprintf(type, sizeof type, "action_msgs/msg/GoalStatusArray");
-  if (len < 0 || (size_t)len >= sizeof type)
-    return ros_error_set(e, ROS_ERR_UNKNOWN_TYPE, "action type name too long");
   /* Feedback: the writer's profile, but deeper, so bursts of many goals' feedback all land. */
   ros_qos q = fb ? ros_qos_with_depth(ros_qos_default, ROS_ACTION_CLIENT_DEPTH)
                  : ros_qos_action_status;
@@ -395,9 +378,9 @@ ros_status ros_action_client_create(ros_node *n, const char *name, const ros_act
   ros_status st = ros_node_resolve(n, name, false, c->name, sizeof c->name, e);
   if (st == ROS_OK && !(c->request = calloc(1, t->send_goal_request->m_size)))
     st = ros_error_set(e, ROS_ERR_NO_MEMORY, "%s: out of memory", __func__);
-  if (st == ROS_OK) st = make_client(c, ROS_ACTION_SEND_GOAL, "_SendGoal", &c->send_goal, e);
-  if (st == ROS_OK) st = make_client(c, ROS_ACTION_CANCEL_GOAL, NULL, &c->cancel_goal, e);
-  if (st == ROS_OK) st = make_client(c, ROS_ACTION_GET_RESULT, "_GetResult", &c->get_result, e);
+  if (st == ROS_OK) st = make_client(c, ROS_ACTION_SEND_GOAL, &c->send_goal, e);
+  if (st == ROS_OK) st = make_client(c, ROS_ACTION_CANCEL_GOAL, &c->cancel_goal, e);
+  if (st == ROS_OK) st = make_client(c, ROS_ACTION_GET_RESULT, &c->get_result, e);
   if (st == ROS_OK) st = make_subscription(c, ROS_ACTION_FEEDBACK, &c->feedback, e);
   if (st == ROS_OK) st = make_subscription(c, ROS_ACTION_STATUS, &c->status, e);
   if (st == ROS_OK && !(c->retry = ros_timer_create(ros_node_context(n),

@@ -73,9 +73,6 @@ struct ros_action_server {
   ros_action_server_stats stats;
 };
 
-static const char *entity_suffix[] = {NULL, "_SendGoal", NULL, "_GetResult", "_FeedbackMessage",
-                                      NULL};
-
 /* --- output --- */
 
 static void publish_status(ros_action_server *s) {
@@ -380,16 +377,10 @@ static void on_get_result(void *user, ros_service *svc, const void *request,
 static ros_status make_service(ros_action_server *s, ros_action_part part, ros_service **out,
                                ros_error *e) {
   char name[ROS_NAME_BUF_SIZE], type[ROS_NAME_BUF_SIZE];
-  ros_names_error ne;
-  if (ros_names_action(s->name, part, name, sizeof name, &ne) != ROS_NAMES_OK)
-    return ros_error_set(e, ROS_ERR_BAD_NAME, "action %s: %s", s->name, ne.message);
+  ros_status st = ros_action_entity_names(s->name, s->type, part, name, type, e);
+  if (st != ROS_OK) return st;
   ros_service_fn fn = part == ROS_ACTION_SEND_GOAL ? on_send_goal
                     : part == ROS_ACTION_CANCEL_GOAL ? on_cancel_goal : on_get_result;
-  int len = part == ROS_ACTION_CANCEL_GOAL
-                ? snprintf(type, sizeof type, "action_msgs/srv/CancelGoal")
-                : snprintf(type, sizeof type, "%s%s", s->type->name, entity_suffix[part]);
-  if (len < 0 || (size_t)len >= sizeof type)
-    return ros_error_set(e, ROS_ERR_UNKNOWN_TYPE, "action type name too long");
   ros_qos q = ros_qos_with_depth(ros_qos_services, s->service_depth);
   return ros_service_create(s->node, name, type, &q, fn, s, out, e);
 }
@@ -397,15 +388,9 @@ static ros_status make_service(ros_action_server *s, ros_action_part part, ros_s
 static ros_status make_publisher(ros_action_server *s, ros_action_part part, ros_publisher **out,
                                  ros_error *e) {
   char name[ROS_NAME_BUF_SIZE], type[ROS_NAME_BUF_SIZE];
-  ros_names_error ne;
-  if (ros_names_action(s->name, part, name, sizeof name, &ne) != ROS_NAMES_OK)
-    return ros_error_set(e, ROS_ERR_BAD_NAME, "action %s: %s", s->name, ne.message);
-  bool fb = part == ROS_ACTION_FEEDBACK;
-  int len = fb ? snprintf(type, sizeof type, "%s%s", s->type->name, entity_suffix[part])
-               : snprintf(type, sizeof type, "action_msgs/msg/GoalStatusArray");
-  if (len < 0 || (size_t)len >= sizeof type)
-    return ros_error_set(e, ROS_ERR_UNKNOWN_TYPE, "action type name too long");
-  ros_qos q = fb ? ros_qos_default : ros_qos_action_status;
+  ros_status st = ros_action_entity_names(s->name, s->type, part, name, type, e);
+  if (st != ROS_OK) return st;
+  ros_qos q = part == ROS_ACTION_FEEDBACK ? ros_qos_default : ros_qos_action_status;
   return ros_publisher_create(s->node, name, type, &q, out, e);
 }
 

@@ -6,6 +6,7 @@
  * scans over that many are cheaper than keeping a hash index in step with removals. */
 #include "ros_goal_state.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -69,6 +70,24 @@ void ros_action_time_from_ns(int64_t ns, int32_t *sec, uint32_t *nanosec) {
   *nanosec = (uint32_t)r;
 }
 
+ros_status ros_action_entity_names(const char *action_name, const ros_action_type *t,
+                                   ros_action_part part, char name[ROS_NAME_BUF_SIZE],
+                                   char type[ROS_NAME_BUF_SIZE], ros_error *e) {
+  ros_names_error ne;
+  if (ros_names_action(action_name, part, name, ROS_NAME_BUF_SIZE, &ne) != ROS_NAMES_OK)
+    return ros_error_set(e, ROS_ERR_BAD_NAME, "action %s: %s", action_name, ne.message);
+  const char *suffix = part == ROS_ACTION_SEND_GOAL    ? "_SendGoal"
+                       : part == ROS_ACTION_GET_RESULT ? "_GetResult"
+                       : part == ROS_ACTION_FEEDBACK   ? "_FeedbackMessage"
+                                                       : NULL;
+  int len = suffix ? snprintf(type, ROS_NAME_BUF_SIZE, "%s%s", t->name, suffix)
+                   : snprintf(type, ROS_NAME_BUF_SIZE, "%s",
+                              part == ROS_ACTION_CANCEL_GOAL ? "action_msgs/srv/CancelGoal"
+                                                             : "action_msgs/msg/GoalStatusArray");
+  if (len < 0 || len >= ROS_NAME_BUF_SIZE)
+    return ros_error_set(e, ROS_ERR_UNKNOWN_TYPE, "action %s: type name too long", action_name);
+  return ROS_OK;
+}
 
 static bool row_is(const char *action, const char *suffix, const dds_topic_descriptor_t *d) {
   char name[256];
