@@ -15,6 +15,7 @@
 
 #include "common/clock.h"
 #include "common/limits.h"
+#include "ros_goal_state.h" /* ros_goal_state_is_terminal */
 #include "ros_names.h"
 #include "ros_service_internal.h" /* ros_sample_dup: goals that wait */
 #include "ros_topic.h"
@@ -212,9 +213,7 @@ static void on_status_msg(void *user, const void *msg, const ros_message_info *i
     cgoal *g = find_goal(c, s->goal_info.goal_id.uuid);
     if (!g || (int)g->status == s->status) continue;
     g->status = (ros_goal_status)s->status;
-    bool ended = g->status == ROS_GOAL_STATUS_SUCCEEDED || g->status == ROS_GOAL_STATUS_CANCELED ||
-                 g->status == ROS_GOAL_STATUS_ABORTED;
-    if (ended && !g->terminal_ns) g->terminal_ns = clock_mono_ns();
+    if (ros_goal_state_is_terminal(g->status) && !g->terminal_ns) g->terminal_ns = clock_mono_ns();
     if (g->cb.on_status) g->cb.on_status(g->user, &g->id, g->status);
   }
 }
