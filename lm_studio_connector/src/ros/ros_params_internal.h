@@ -58,6 +58,14 @@ ros_status ros_params_apply(struct ros_param_server *ps, const ros_param_assignm
 
 /* --- messages (ros_params_msg.c) --- */
 
+/* Points an idlc sequence at len elements of memory it does not own (never freed by Cyclone). */
+#define ROS_PARAMS_BORROW_SEQ(seq, ptr, len)                                                    \
+  do {                                                                                       \
+    (seq)._maximum = (seq)._length = (uint32_t)(len);                                        \
+    (seq)._buffer = (ptr);                                                                   \
+    (seq)._release = false;                                                                  \
+  } while (0)
+
 /* Points m at v's memory (no copy; valid while v is): for writing samples. A secret shows as
  * the STRING placeholder. */
 void ros_params_msg_borrow(const ros_param_value *v, bool secret,
@@ -76,8 +84,8 @@ typedef struct ros_params_desc_storage {
 void ros_params_msg_descriptor(const ros_param_entry *pe, ros_params_desc_storage *store,
                                rcl_interfaces_msg_dds__ParameterDescriptor_ *m);
 /* Publishes one ParameterEvent (stamp now, node = FQN) with the given lists; entries are
- * (name, value, secret) triples. Errors are only counted: events are best effort in rclcpp
- * too. No-op when ps->events is 0 or all lists are empty. */
+ * (name, value, secret) triples. Errors are ignored: events are best effort in rclcpp too.
+ * No-op when ps->events is 0 or all lists are empty. */
 typedef struct ros_param_event_item {
   const char *name;
   const ros_param_value *value;

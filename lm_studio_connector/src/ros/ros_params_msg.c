@@ -17,8 +17,6 @@
 static char empty_string[] = "";
 static char placeholder[] = ROS_PARAM_SECRET_PLACEHOLDER;
 
-#define BORROW_SEQ(seq, ptr, len) \
-  do { (seq)._maximum = (uint32_t)(len); (seq)._length = (uint32_t)(len); (seq)._buffer = (ptr); (seq)._release = false; } while (0)
 
 void ros_params_msg_borrow(const ros_param_value *v, bool secret,
                            rcl_interfaces_msg_dds__ParameterValue_ *m) {
@@ -35,11 +33,11 @@ void ros_params_msg_borrow(const ros_param_value *v, bool secret,
     case ROS_PARAM_INTEGER: m->integer_value = v->integer_value; break;
     case ROS_PARAM_DOUBLE: m->double_value = v->double_value; break;
     case ROS_PARAM_STRING: m->string_value = v->string_value ? v->string_value : empty_string; break;
-    case ROS_PARAM_BYTE_ARRAY: BORROW_SEQ(m->byte_array_value, v->byte_array, v->array_len); break;
-    case ROS_PARAM_BOOL_ARRAY: BORROW_SEQ(m->bool_array_value, v->bool_array, v->array_len); break;
-    case ROS_PARAM_INTEGER_ARRAY: BORROW_SEQ(m->integer_array_value, v->integer_array, v->array_len); break;
-    case ROS_PARAM_DOUBLE_ARRAY: BORROW_SEQ(m->double_array_value, v->double_array, v->array_len); break;
-    case ROS_PARAM_STRING_ARRAY: BORROW_SEQ(m->string_array_value, v->string_array, v->array_len); break;
+    case ROS_PARAM_BYTE_ARRAY: ROS_PARAMS_BORROW_SEQ(m->byte_array_value, v->byte_array, v->array_len); break;
+    case ROS_PARAM_BOOL_ARRAY: ROS_PARAMS_BORROW_SEQ(m->bool_array_value, v->bool_array, v->array_len); break;
+    case ROS_PARAM_INTEGER_ARRAY: ROS_PARAMS_BORROW_SEQ(m->integer_array_value, v->integer_array, v->array_len); break;
+    case ROS_PARAM_DOUBLE_ARRAY: ROS_PARAMS_BORROW_SEQ(m->double_array_value, v->double_array, v->array_len); break;
+    case ROS_PARAM_STRING_ARRAY: ROS_PARAMS_BORROW_SEQ(m->string_array_value, v->string_array, v->array_len); break;
     default: break;
   }
 }
@@ -112,13 +110,13 @@ void ros_params_msg_descriptor(const ros_param_entry *pe, ros_params_desc_storag
     store->fr.from_value = pe->d.floating_point_range.from;
     store->fr.to_value = pe->d.floating_point_range.to;
     store->fr.step = pe->d.floating_point_range.step;
-    BORROW_SEQ(m->floating_point_range, &store->fr, 1);
+    ROS_PARAMS_BORROW_SEQ(m->floating_point_range, &store->fr, 1);
   }
   if (pe->d.integer_range.set) {
     store->ir.from_value = pe->d.integer_range.from;
     store->ir.to_value = pe->d.integer_range.to;
     store->ir.step = pe->d.integer_range.step;
-    BORROW_SEQ(m->integer_range, &store->ir, 1);
+    ROS_PARAMS_BORROW_SEQ(m->integer_range, &store->ir, 1);
   }
 }
 
@@ -129,7 +127,7 @@ static void fill_list(dds_sequence_rcl_interfaces_msg_dds__Parameter_ *seq,
     slots[i].name = (char *)items[i].name;
     ros_params_msg_borrow(items[i].value, items[i].secret, &slots[i].value);
   }
-  BORROW_SEQ(*seq, n ? slots : NULL, n);
+  ROS_PARAMS_BORROW_SEQ(*seq, n ? slots : NULL, n);
 }
 
 void ros_params_publish_event(struct ros_param_server *ps, const ros_param_event_item *new_items,

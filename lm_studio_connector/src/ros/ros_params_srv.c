@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ros_names.h"
 #include "ros_params_check.h"
 #include "ros_params_internal.h"
 #include "ros_service.h"
@@ -22,19 +23,6 @@
 struct ros_params_services {
   ros_service *svc[ROS_PARAMS_SRV_COUNT];
 };
-
-#define SEQ(seq, ptr, len) \
-  do { (seq)._maximum = (uint32_t)(len); (seq)._length = (uint32_t)(len); (seq)._buffer = (ptr); (seq)._release = false; } while (0)
-
-/* Indices of every requested name, or false when one is undeclared (rclcpp then answers with
- * an empty list). idx has room for n. Lock held. */
-static bool find_all(struct ros_param_server *ps, const dds_sequence_string *names, long *idx) {
-  for (uint32_t i = 0; i < names->_length; i++) {
-    const char *nm = names->_buffer[i];
-    if (!nm || (idx[i] = ros_params_find_index(ps, nm)) < 0) return false;
-  }
-  return true;
-}
 
 static void scratch_keep(ros_params_scratch *sc, void *p) {
   for (size_t i = 0; i < sizeof sc->mem / sizeof sc->mem[0]; i++)
@@ -51,50 +39,59 @@ void ros_params_scratch_free(ros_params_scratch *sc) {
   memset(sc, 0, sizeof *sc);
 }
 
+/* The store indices of every requested name (a scratch block), or NULL when one is undeclared
+ * (rclcpp then answers with an empty list), the request is too large or memory runs out.
+ * Lock held. */
+static const long *find_all(struct ros_param_server *ps, const dds_sequence_string *names,
+                            ros_params_scratch *sc) {
+  uint32_t n = names->_length;
+  long *idx = n <= MAX_REQUEST ? calloc(n ? n : 1, sizeof *idx) : NULL;
+  scratch_keep(sc, idx);
+  for (uint32_t i = 0; idx && i < n; i++) {
+    const char *nm = names->_buffer[i];
+    if (!nm || (idx[i] = ros_params_find_index(ps, nm)) < 0) return NULL;
+  }
+  return idx;
+}
+
 static void answer_get(struct ros_param_server *ps, const rcl_interfaces_srv_dds__GetParameters_Request_ *rq,
                        rcl_interfaces_srv_dds__GetParameters_Response_ *rs, ros_params_scratch *sc) {
   uint32_t n = rq->names._length;
-  long *idx = n <= MAX_REQUEST ? calloc(n ? n : 1, sizeof *idx) : NULL;
+  const long *idx = find_all(ps, &rq->names, sc);
   rcl_interfaces_msg_dds__ParameterValue_ *vals = idx ? calloc(n ? n : 1, sizeof *vals) : NULL;
-  scratch_keep(sc, idx);
   scratch_keep(sc, vals);
-  if (vals && find_all(ps, &rq->names, idx)) {
-    for (uint32_t i = 0; i < n; i++) {
-      const ros_param_entry *pe = &ps->items[idx[i]];
-      ros_params_msg_borrow(&pe->value, pe->d.secret, &vals[i]);
-    }
-    SEQ(rs->values, n ? vals : NULL, n);
+  if (!vals) return;
+  for (uint32_t i = 0; i < n; i++) {
+    const ros_param_entry *pe = &ps->items[idx[i]];
+    ros_params_msg_borrow(&pe->value, pe->d.secret, &vals[i]);
   }
+  ROS_PARAMS_BORROW_SEQ(rs->values, n ? vals : NULL, n);
 }
 
 static void answer_types(struct ros_param_server *ps, const rcl_interfaces_srv_dds__GetParameterTypes_Request_ *rq,
                          rcl_interfaces_srv_dds__GetParameterTypes_Response_ *rs, ros_params_scratch *sc) {
   uint32_t n = rq->names._length;
-  long *idx = n <= MAX_REQUEST ? calloc(n ? n : 1, sizeof *idx) : NULL;
+  const long *idx = find_all(ps, &rq->names, sc);
   uint8_t *types = idx ? calloc(n ? n : 1, 1) : NULL;
-  scratch_keep(sc, idx);
   scratch_keep(sc, types);
-  if (types && find_all(ps, &rq->names, idx)) {
-    /* A secret is served as its STRING placeholder, which is also its declared type. */
-    for (uint32_t i = 0; i < n; i++) types[i] = (uint8_t)ps->items[idx[i]].value.type;
-    SEQ(rs->types, n ? types : NULL, n);
-  }
+  if (!types) return;
+  /* A secret is served as its STRING placeholder, which is also its declared type. */
+  for (uint32_t i = 0; i < n; i++) types[i] = (uint8_t)ps->items[idx[i]].value.type;
+  ROS_PARAMS_BORROW_SEQ(rs->types, n ? types : NULL, n);
 }
 
 static void answer_describe(struct ros_param_server *ps,
                             const rcl_interfaces_srv_dds__DescribeParameters_Request_ *rq,
                             rcl_interfaces_srv_dds__DescribeParameters_Response_ *rs, ros_params_scratch *sc) {
   uint32_t n = rq->names._length;
-  long *idx = n <= MAX_REQUEST ? calloc(n ? n : 1, sizeof *idx) : NULL;
+  const long *idx = find_all(ps, &rq->names, sc);
   rcl_interfaces_msg_dds__ParameterDescriptor_ *ds = idx ? calloc(n ? n : 1, sizeof *ds) : NULL;
   ros_params_desc_storage *store = ds ? calloc(n ? n : 1, sizeof *store) : NULL;
-  scratch_keep(sc, idx);
   scratch_keep(sc, ds);
   scratch_keep(sc, store);
-  if (store && find_all(ps, &rq->names, idx)) {
-    for (uint32_t i = 0; i < n; i++) ros_params_msg_descriptor(&ps->items[idx[i]], &store[i], &ds[i]);
-    SEQ(rs->descriptors, n ? ds : NULL, n);
-  }
+  if (!store) return;
+  for (uint32_t i = 0; i < n; i++) ros_params_msg_descriptor(&ps->items[idx[i]], &store[i], &ds[i]);
+  ROS_PARAMS_BORROW_SEQ(rs->descriptors, n ? ds : NULL, n);
 }
 
 /* Converts the request's values; a value that cannot be taken fails its entry with a reason.
@@ -133,7 +130,7 @@ static void answer_set(struct ros_param_server *ps, const rcl_interfaces_srv_dds
       res[i].successful = ok[i];
       res[i].reason = ok[i] ? (char *)"" : reasons[i];
     }
-    SEQ(rs->results, n ? res : NULL, n);
+    ROS_PARAMS_BORROW_SEQ(rs->results, n ? res : NULL, n);
     for (uint32_t i = 0; i < n; i++) ros_param_value_fini(&vals[i]);
   }
   free(ok);
@@ -202,8 +199,8 @@ static void answer_list(struct ros_param_server *ps, const rcl_interfaces_srv_dd
       for (size_t j = 0; j < npfx && !seen; j++) seen = strlen(pfx[j]) == pl && memcmp(pfx[j], nm, pl) == 0;
       if (!seen && (pfx[npfx] = strndup(nm, pl)) != NULL) npfx++;
     }
-    SEQ(rs->result.names, nn ? names : NULL, nn);
-    SEQ(rs->result.prefixes, npfx ? pfx : NULL, npfx);
+    ROS_PARAMS_BORROW_SEQ(rs->result.names, nn ? names : NULL, nn);
+    ROS_PARAMS_BORROW_SEQ(rs->result.prefixes, npfx ? pfx : NULL, npfx);
   }
   sc->n_strings = npfx;
 }
@@ -266,7 +263,7 @@ ros_status ros_params_services_create(struct ros_param_server *ps, ros_error *e)
   if (!sv) return ros_error_set(e, ROS_ERR_NO_MEMORY, "parameter services: out of memory");
   ps->services = sv;
   for (int i = 0; i < ROS_PARAMS_SRV_COUNT; i++) {
-    char name[512];
+    char name[ROS_NAME_BUF_SIZE];
     int k = snprintf(name, sizeof name, "%s/%s", ros_node_fqn(ps->node), services[i].suffix);
     if (k < 0 || (size_t)k >= sizeof name) {
       ros_params_services_destroy(ps);
