@@ -151,3 +151,10 @@ void declare_common(fx *f) {
   CHECK(ros_params_declare(f->node, "camera.lens.focal", &v, &dy, &e) == ROS_OK);
 }
 
+void fx_start(fx *f, bool events) {
+  const char *argv[] = {"prog"};
+  fx_init(f, 1, argv);
+  if (events) wait_events_matched(f);
+  declare_common(f);
+  fx_clients(f);
+}

@@ -53,5 +53,8 @@ ros_param_value str_v(const char *s); /* free with ros_param_value_fini */
  * api_key (secret, "sk-very-secret"), node_version (read-only "1.0"), camera.fps (30) and
  * camera.lens.focal (3.5), both dynamically typed. */
 void declare_common(fx *f);
+/* fx_init with no arguments, declare_common, fx_clients; with events, wait_events_matched
+ * first, so the declare events are heard too. */
+void fx_start(fx *f, bool events);
 
 #endif

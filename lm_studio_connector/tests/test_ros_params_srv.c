@@ -47,11 +47,8 @@ static rcl_interfaces_msg_dds__Parameter_ param_dbl(const char *name, double d) 
   do { (seq)._maximum = (seq)._length = (uint32_t)(n); (seq)._buffer = (arr); (seq)._release = false; } while (0)
 
 TEST(ros_params_get_parameters_answers_as_rclcpp) {
-  const char *argv[] = {"prog"};
   fx f;
-  fx_init(&f, 1, argv);
-  declare_common(&f);
-  fx_clients(&f);
+  fx_start(&f, false);
   get_rs rs;
   const char *names[] = {"max_tokens", "temperature", "model", "api_key"};
   get(&f, names, 4, &rs);
@@ -86,11 +83,8 @@ TEST(ros_params_get_parameters_answers_as_rclcpp) {
 }
 
 TEST(ros_params_describe_parameters_reports_descriptors) {
-  const char *argv[] = {"prog"};
   fx f;
-  fx_init(&f, 1, argv);
-  declare_common(&f);
-  fx_clients(&f);
+  fx_start(&f, false);
   rcl_interfaces_srv_dds__DescribeParameters_Request_ rq;
   rcl_interfaces_srv_dds__DescribeParameters_Response_ rs;
   memset(&rq, 0, sizeof rq);
@@ -139,11 +133,8 @@ static void list(fx *f, const char *const *prefixes, size_t n, uint64_t depth, c
 }
 
 TEST(ros_params_list_parameters_follows_prefix_and_depth) {
-  const char *argv[] = {"prog"};
   fx f;
-  fx_init(&f, 1, argv);
-  declare_common(&f);
-  fx_clients(&f);
+  fx_start(&f, false);
   char names[512], prefs[256];
   list(&f, NULL, 0, 0, names, sizeof names, prefs, sizeof prefs);
   CHECK_EQ_STR(names, "api_key camera.fps camera.lens.focal max_tokens model node_version temperature");
@@ -164,11 +155,8 @@ TEST(ros_params_list_parameters_follows_prefix_and_depth) {
 }
 
 TEST(ros_params_set_parameters_gives_one_result_per_entry) {
-  const char *argv[] = {"prog"};
   fx f;
-  fx_init(&f, 1, argv);
-  declare_common(&f);
-  fx_clients(&f);
+  fx_start(&f, false);
   rcl_interfaces_msg_dds__Parameter_ ps[] = {
       param_int("max_tokens", 512), param_str("nope", "x"), param_str("node_version", "2"),
       param_str("temperature", "hot"), param_dbl("temperature", 9.0), param_str("model", "llama"),
@@ -197,12 +185,8 @@ TEST(ros_params_set_parameters_gives_one_result_per_entry) {
 }
 
 TEST(ros_params_set_atomically_changes_nothing_on_one_bad_value) {
-  const char *argv[] = {"prog"};
   fx f;
-  fx_init(&f, 1, argv);
-  wait_events_matched(&f);
-  declare_common(&f);
-  fx_clients(&f);
+  fx_start(&f, true);
   event_summary ev;
   while (next_event(&f, 200, &ev)) {} /* drain the declare events */
   rcl_interfaces_msg_dds__Parameter_ ps[] = {param_int("max_tokens", 100), param_dbl("temperature", 5.0)};
@@ -331,12 +315,8 @@ TEST(ros_params_callback_refuses_with_reason) {
 }
 
 TEST(ros_params_secret_is_never_served_or_published) {
-  const char *argv[] = {"prog"};
   fx f;
-  fx_init(&f, 1, argv);
-  wait_events_matched(&f);
-  declare_common(&f);
-  fx_clients(&f);
+  fx_start(&f, true);
   event_summary ev;
   bool saw_key = false;
   while (next_event(&f, 300, &ev))
@@ -381,11 +361,8 @@ TEST(ros_params_secret_is_never_served_or_published) {
 }
 
 TEST(ros_params_malformed_values_are_refused) {
-  const char *argv[] = {"prog"};
   fx f;
-  fx_init(&f, 1, argv);
-  declare_common(&f);
-  fx_clients(&f);
+  fx_start(&f, false);
   rcl_interfaces_msg_dds__Parameter_ ps[] = {param_int("camera.fps", 1)};
   ps[0].value.type = 42;
   rcl_interfaces_srv_dds__SetParameters_Request_ rq;
