@@ -393,7 +393,7 @@ static ros_status check_all(struct ros_param_server *ps, const ros_param_assignm
 
 static ros_status run_callback(struct ros_param_server *ps, const ros_param_assignment *a, size_t n,
                                staged *s, char *reason, size_t size) {
-  ros_param_change *ch = calloc(n ? n : 1, sizeof *ch);
+  ros_param_change *ch = calloc(n, sizeof *ch);
   if (!ch) return refuse(reason, size, ROS_ERR_NO_MEMORY, "%s", "out of memory");
   size_t k = 0;
   for (size_t i = 0; i < n; i++) {
@@ -414,15 +414,15 @@ static ros_status run_callback(struct ros_param_server *ps, const ros_param_assi
 ros_status ros_params_apply(struct ros_param_server *ps, const ros_param_assignment *a, size_t n,
                             bool use_callback, char *reason, size_t size) {
   if (reason && size > 0) reason[0] = '\0';
-  if (n == 0) /* as rclcpp's set_parameters_atomically */
+  if (n == 0) /* as rclcpp's set_parameters_atomically; so every calloc below gets n >= 1 */
     return refuse(reason, size, ROS_ERR_REJECTED, "%s", "parameter list cannot be empty");
   if (n > ROS_PARAMS_MAX_DECLARED)
     return refuse(reason, size, ROS_ERR_LIMIT, "too many parameters in one request (most %d)", ROS_PARAMS_MAX_DECLARED);
-  staged *s = calloc(n ? n : 1, sizeof *s);
+  staged *s = calloc(n, sizeof *s);
   if (!s) return refuse(reason, size, ROS_ERR_NO_MEMORY, "%s", "out of memory");
   for (size_t i = 0; i < n; i++) ros_param_value_init(&s[i].v);
-  ros_param_event_item *changed = calloc(n ? n : 1, sizeof *changed);
-  ros_param_event_item *deleted = calloc(n ? n : 1, sizeof *deleted);
+  ros_param_event_item *changed = calloc(n, sizeof *changed);
+  ros_param_event_item *deleted = calloc(n, sizeof *deleted);
   size_t n_changed = 0, n_deleted = 0;
   pthread_mutex_lock(&ps->lock);
   ros_status st = ROS_OK;
