@@ -43,7 +43,6 @@ struct ros_action_goal {
   ros_request_id waiting[ROS_ACTION_MAX_RESULT_WAITERS];
   size_t n_waiting;
   bool in_on_goal;
-  bool cancel_requested;
   bool start_pending;     /* accepted, not started: see try_start */
   bool reply_waiting;     /* its SendGoal reply (reply_id) still waits in ros_service */
   bool execute_on_start;  /* ROS_GOAL_ACCEPT_AND_EXECUTE */
@@ -328,7 +327,6 @@ static void on_cancel_goal(void *user, ros_service *svc, const void *request,
     if (ros_goal_table_apply(&s->goals, &g->info.id, ROS_GOAL_EVENT_CANCEL_GOAL, clock_mono_ns(),
                              NULL, NULL) != ROS_OK)
       continue;
-    g->cancel_requested = true;
     memcpy(list[accepted].goal_id.uuid, g->info.id.uuid, sizeof g->info.id.uuid);
     ros_action_time_from_ns(g->info.stamp_ns, &list[accepted].stamp.sec,
                             &list[accepted].stamp.nanosec);
@@ -512,8 +510,9 @@ ros_goal_status ros_action_goal_status(const ros_action_goal *h) {
   return en ? en->status : ROS_GOAL_STATUS_UNKNOWN;
 }
 
+/* A handle lives only while its goal is active, and only a cancel makes it CANCELING. */
 bool ros_action_goal_is_cancel_requested(const ros_action_goal *h) {
-  return h && h->cancel_requested;
+  return ros_action_goal_status(h) == ROS_GOAL_STATUS_CANCELING;
 }
 
 void ros_action_goal_set_user(ros_action_goal *h, void *user) {
