@@ -44,8 +44,7 @@ struct ros_client {
   dds_entity_t writer;   /* rq<name>Request */
   uint64_t client_id;    /* the writer's instance handle, as rmw puts it in the header */
   ros_waitable *w;
-  ros_timer *tick;       /* exists while a call has a deadline (reaped lazily, see on_tick) */
-  bool tick_idle;
+  ros_timer *tick;       /* exists while a call has a deadline */
   bool destroying;
   pending_call *head, *tail;
   int npending;
@@ -115,15 +114,14 @@ static bool has_deadline(const ros_client *c) {
   return false;
 }
 
-/* Timeout tick. A timer is not destroyed inside its own callback: once no call has a
- * deadline it asks the waitable (next pass) to reap it. */
+/* Timeout tick; the timer goes (from inside its own callback) once no call has a deadline. */
 static void on_tick(void *user) {
   ros_client *c = user;
   int64_t now = clock_mono_ns();
   finish_all(c, unlink_if(c, pick_expired, &now), ROS_ERR_TIMEOUT);
-  if (!has_deadline(c) && !c->tick_idle) {
-    c->tick_idle = true;
-    ros_waitable_trigger(c->w);
+  if (!has_deadline(c)) {
+    ros_timer_destroy(c->tick);
+    c->tick = NULL;
   }
 }
 
@@ -154,11 +152,6 @@ static void take_replies(ros_client *c) {
 
 static void on_ready(void *user) {
   ros_client *c = user;
-  if (c->tick && c->tick_idle && !has_deadline(c)) {
-    ros_timer_destroy(c->tick);
-    c->tick = NULL;
-    c->tick_idle = false;
-  }
   finish_all(c, unlink_if(c, pick_canceled, NULL), ROS_CLIENT_CANCELED);
   take_replies(c);
 }
@@ -278,7 +271,6 @@ ros_status ros_client_call(ros_client *c, void *request, ros_response_fn fn, voi
                    : timeout_ns > INT64_MAX - now ? INT64_MAX - 1 : now + timeout_ns;
   p->fn = fn;
   p->user = user;
-  if (timeout_ns > 0) c->tick_idle = false;
   append(c, p);
   if (seq_out) *seq_out = seq;
   return ROS_OK;

@@ -55,8 +55,7 @@ struct ros_service {
   dds_entity_t reader;          /* rq<name>Request */
   dds_entity_t writer;          /* rr<name>Reply */
   ros_waitable *w;
-  ros_timer *retry;             /* exists while replies wait (reaped lazily, see on_retry) */
-  bool retry_idle;
+  ros_timer *retry;             /* exists while replies wait */
   pending_reply *head, *tail;
   int npending;
   ros_service_sent_fn on_sent;
@@ -205,14 +204,13 @@ static void flush(ros_service *s) {
   free(left);
 }
 
-/* Retry timer: runs while replies wait. A timer is not destroyed inside its own callback:
- * once idle it asks the waitable (next pass) to reap it. */
+/* Retry timer: runs while replies wait, and goes (from inside its own callback) once none do. */
 static void on_retry(void *user) {
   ros_service *s = user;
   if (s->head) flush(s);
-  if (!s->head && !s->retry_idle) {
-    s->retry_idle = true;
-    ros_waitable_trigger(s->w);
+  if (!s->head) {
+    ros_timer_destroy(s->retry);
+    s->retry = NULL;
   }
 }
 
@@ -239,15 +237,10 @@ static void take_requests(ros_service *s) {
   ros_waitable_trigger(s->w); /* more may be waiting: come back after the others had a turn */
 }
 
-/* Waitable: new requests, a reply writer match (a waiting reply may go now), or reaping. */
+/* Waitable: new requests, or a reply writer match (a waiting reply may go now). */
 static void on_ready(void *user) {
   ros_service *s = user;
   if (s->head) flush(s);
-  if (s->retry && s->retry_idle && !s->head) {
-    ros_timer_destroy(s->retry);
-    s->retry = NULL;
-    s->retry_idle = false;
-  }
   take_requests(s);
 }
 
@@ -359,17 +352,14 @@ ros_status ros_service_reply(ros_service *s, const ros_request_id *id, void *res
   }
   pending_reply *p = calloc(1, sizeof *p);
   if (p) p->response = ros_sample_dup(s->names.response->desc, response);
-  if (p && p->response && !s->retry) {
+  if (p && p->response && !s->retry)
     s->retry = ros_timer_create(s->ctx, ROS_SERVICE_REPLY_RETRY_NS, on_retry, s);
-    s->retry_idle = false;
-  }
   if (!p || !p->response || !s->retry) {
     if (p && p->response) dds_sample_free(p->response, s->names.response->desc, DDS_FREE_ALL);
     free(p);
     count_failure(s, "out of memory");
     return ros_error_set(e, ROS_ERR_NO_MEMORY, "%s: cannot queue the reply", __func__);
   }
-  s->retry_idle = false;
   p->id = *id;
   p->deadline_ns = clock_mono_ns() + ROS_SERVICE_REPLY_WAIT_NS;
   if (s->tail) s->tail->next = p;
