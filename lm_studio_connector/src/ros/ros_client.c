@@ -329,9 +329,6 @@ ros_status ros_client_call_sync(ros_client *c, void *request, void *response_out
 }
 
 const char *ros_client_name(const ros_client *c) { return c ? c->names.name : NULL; }
-const ros_type_info *ros_client_request_type(const ros_client *c) {
-  return c ? c->names.request : NULL;
-}
 const ros_type_info *ros_client_response_type(const ros_client *c) {
   return c ? c->names.response : NULL;
 }

@@ -473,10 +473,6 @@ void ros_timer_destroy(ros_timer *t) {
   }
 }
 
-void ros_timer_reset(ros_timer *t) {
-  if (t) t->next_ns = clock_mono_ns() + t->period_ns;
-}
-
 static int run_timers(ros_context *c) {
   int ran = 0;
   int64_t now = clock_mono_ns();

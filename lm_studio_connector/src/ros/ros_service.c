@@ -345,12 +345,6 @@ ros_status ros_service_reply(ros_service *s, const ros_request_id *id, void *res
 }
 
 const char *ros_service_name(const ros_service *s) { return s ? s->names.name : NULL; }
-const ros_type_info *ros_service_request_type(const ros_service *s) {
-  return s ? s->names.request : NULL;
-}
-const ros_type_info *ros_service_response_type(const ros_service *s) {
-  return s ? s->names.response : NULL;
-}
 dds_entity_t ros_service_request_reader(const ros_service *s) { return s ? s->reader : 0; }
 dds_entity_t ros_service_reply_writer(const ros_service *s) { return s ? s->writer : 0; }
 int ros_service_pending_replies(const ros_service *s) { return s ? s->npending : 0; }
