@@ -30,14 +30,7 @@ static bool parse_count(const char *s, int *out) {
 
 static void on_request(void *user, ros_service *s, const void *request, const ros_request_id *id) {
   (void)user;
-  const setmodel_req *rq = request;
-  char msg[96];
-  snprintf(msg, sizeof msg, "peer:%s", rq->model_name ? rq->model_name : "");
-  setmodel_resp r;
-  memset(&r, 0, sizeof r);
-  r.success = true;
-  r.message = msg;
-  (void)ros_service_reply(s, id, &r, NULL);
+  (void)reply_setmodel(s, id, "peer:", ((const setmodel_req *)request)->model_name);
 }
 
 static int run_server(fixture *f, const char *name, int count) {

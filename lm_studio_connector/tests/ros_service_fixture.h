@@ -1,12 +1,14 @@
 /* ros_service_fixture.h: helpers shared by test_ros_service.c, test_ros_client.c and the peer
- * program ros_peer_service.c: a context with one node, spinning until a condition holds, raw
- * Cyclone endpoints that play a foreign client or server, and hand-made request types that share
- * SetModel_Request's DDS type name but not its layout (malformed requests on the wire). */
+ * program ros_peer_service.c: a context with one node, spinning until a condition holds, the
+ * SetModel echo answer, raw Cyclone endpoints that play a foreign client or server, and
+ * hand-made request types that share SetModel_Request's DDS type name but not its layout
+ * (malformed requests on the wire). */
 #ifndef LMS_ROS_SERVICE_FIXTURE_H
 #define LMS_ROS_SERVICE_FIXTURE_H
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <dds/dds.h>
@@ -60,6 +62,29 @@ static inline void spin_for(ros_context *ctx, int64_t ms) {
   while (clock_mono_ms() < end) (void)ros_context_spin(ctx, 5);
 }
 
+/* Spins f's context until *v >= want or ms passed. */
+typedef struct count_cond { const int *v; int want; } count_cond;
+static inline bool count_reached(void *arg) {
+  count_cond *c = arg;
+  return *c->v >= c->want;
+}
+static inline bool wait_count(fixture *f, const int *v, int want, int64_t ms) {
+  count_cond c = {v, want};
+  return spin_until(f->ctx, count_reached, &c, ms);
+}
+
+/* Answers a SetModel request: success, message = prefix + model_name. */
+static inline ros_status reply_setmodel(ros_service *s, const ros_request_id *id,
+                                        const char *prefix, const char *model_name) {
+  char msg[96];
+  snprintf(msg, sizeof msg, "%s%s", prefix, model_name ? model_name : "");
+  setmodel_resp r;
+  memset(&r, 0, sizeof r);
+  r.success = true;
+  r.message = msg;
+  return ros_service_reply(s, id, &r, NULL);
+}
+
 /* A reader or writer on a second participant pp, as a foreign ROS process would make it:
  * reliable, volatile, keep-last depth, XCDR1, with USER_DATA user_data (NULL: none). */
 static inline dds_entity_t raw_endpoint(dds_entity_t pp, const char *topic_name,
@@ -88,6 +113,17 @@ static inline int32_t matched_count(dds_entity_t ent, bool reader) {
   }
   dds_publication_matched_status_t s;
   return dds_get_publication_matched_status(ent, &s) < 0 ? -1 : (int32_t)s.current_count;
+}
+
+/* Spins ctx until the raw endpoint ent matched a peer or ms passed; true once matched. */
+typedef struct match_cond { dds_entity_t ent; bool reader; } match_cond;
+static inline bool matched_once(void *arg) {
+  match_cond *m = arg;
+  return matched_count(m->ent, m->reader) >= 1;
+}
+static inline bool spin_until_matched(ros_context *ctx, dds_entity_t ent, bool reader, int64_t ms) {
+  match_cond m = {ent, reader};
+  return spin_until(ctx, matched_once, &m, ms);
 }
 
 /* ---- requests that claim to be SetModel_Request_ but are not ---- */

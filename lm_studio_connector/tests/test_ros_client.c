@@ -46,22 +46,18 @@ static void on_echo(void *user, ros_service *s, const void *request, const ros_r
   if (st->requests < 16) st->ids[st->requests] = *id;
   st->requests++;
   if (st->hold) return;
-  setmodel_resp r;
-  memset(&r, 0, sizeof r);
-  r.success = true;
-  r.message = rq->model_name;
-  ros_status rs = ros_service_reply(s, id, &r, NULL);
+  ros_status rs = reply_setmodel(s, id, "", rq->model_name);
   CHECK(rs == ROS_OK || (st->client_may_leave && rs == ROS_ERR_NOT_FOUND));
 }
 
-typedef struct count_cond { const int *v; int want; } count_cond;
-static bool count_reached(void *arg) {
-  count_cond *c = arg;
-  return *c->v >= c->want;
-}
-static bool wait_count(fixture *f, const int *v, int want, int64_t ms) {
-  count_cond c = {v, want};
-  return spin_until(f->ctx, count_reached, &c, ms);
+/* An echo server on name (state st) and a client that found it. */
+static void serve_and_connect(fixture *f, const char *name, echo *st, ros_service **s,
+                              ros_client **c) {
+  ros_error e;
+  CHECK_MSG(ros_service_create(f->node, name, SETMODEL, NULL, on_echo, st, s, &e) == ROS_OK, "%s",
+            e.message);
+  CHECK_MSG(ros_client_create(f->node, name, SETMODEL, NULL, c, &e) == ROS_OK, "%s", e.message);
+  CHECK(ros_client_wait_for_service(*c, 5000000000LL) == ROS_OK);
 }
 static bool unavailable(void *arg) { return !ros_client_is_available(arg); }
 
@@ -156,10 +152,8 @@ TEST(ros_client_call_times_out_once) {
   CHECK_MSG(fixture_init(&f, "cli_timeout", &e), "%s", e.message);
   echo st = {.hold = true};
   ros_service *s = NULL;
-  CHECK(ros_service_create(f.node, "slow", SETMODEL, NULL, on_echo, &st, &s, &e) == ROS_OK);
   ros_client *c = NULL;
-  CHECK(ros_client_create(f.node, "slow", SETMODEL, NULL, &c, &e) == ROS_OK);
-  CHECK(ros_client_wait_for_service(c, 5000000000LL) == ROS_OK);
+  serve_and_connect(&f, "slow", &st, &s, &c);
   call_rec r = {0};
   setmodel_req q = {.model_name = "late"};
   int64_t t0 = clock_mono_ms();
@@ -192,10 +186,8 @@ TEST(ros_client_cancel_call_runs_callback_later) {
   CHECK_MSG(fixture_init(&f, "cli_cancel", &e), "%s", e.message);
   echo st = {.hold = true};
   ros_service *s = NULL;
-  CHECK(ros_service_create(f.node, "held", SETMODEL, NULL, on_echo, &st, &s, &e) == ROS_OK);
   ros_client *c = NULL;
-  CHECK(ros_client_create(f.node, "held", SETMODEL, NULL, &c, &e) == ROS_OK);
-  CHECK(ros_client_wait_for_service(c, 5000000000LL) == ROS_OK);
+  serve_and_connect(&f, "held", &st, &s, &c);
   call_rec a = {0}, b = {0};
   int64_t seq_a = 0, seq_b = 0;
   setmodel_req q = {.model_name = "a"};
@@ -379,14 +371,7 @@ TEST(ros_client_round_trip_with_peer_server) {
 static void on_peer_request(void *user, ros_service *s, const void *request,
                             const ros_request_id *id) {
   int *n = user;
-  const setmodel_req *rq = request;
-  char msg[64];
-  snprintf(msg, sizeof msg, "peer:%s", rq->model_name ? rq->model_name : "");
-  setmodel_resp r;
-  memset(&r, 0, sizeof r);
-  r.success = true;
-  r.message = msg;
-  CHECK(ros_service_reply(s, id, &r, NULL) == ROS_OK);
+  CHECK(reply_setmodel(s, id, "peer:", ((const setmodel_req *)request)->model_name) == ROS_OK);
   (*n)++;
 }
 

@@ -405,17 +405,26 @@ TEST(ros_context_timers_and_wakeups) {
   env_down(&v);
 }
 
-/* Child process: a node with a publisher that runs until SIGTERM, then exits 0. */
-static int run_child_until_signal(void) {
+/* Child process: node `name` with a String publisher on `topic` that runs until SIGTERM, then
+ * exits 0 (another code says which step failed). With `publish` it sends "msg <i>" every 20 ms. */
+static int run_child_until_signal(const char *name, const char *topic, bool publish) {
   ros_context *ctx;
   ros_node *node;
   ros_publisher *pub;
   if (ros_context_create(NULL, &ctx, NULL) != ROS_OK) return 3;
-  if (ros_node_create(ctx, "doomed", NULL, NULL, &node, NULL) != ROS_OK) return 4;
-  if (ros_publisher_create(node, "doomed_topic", "std_msgs/msg/String", NULL, &pub, NULL) != ROS_OK)
+  if (ros_node_create(ctx, name, NULL, NULL, &node, NULL) != ROS_OK) return 4;
+  if (ros_publisher_create(node, topic, "std_msgs/msg/String", NULL, &pub, NULL) != ROS_OK)
     return 5;
   ros_context_install_signal_handlers(ctx, NULL);
-  while (!ros_context_shutdown_requested(ctx)) ros_context_spin(ctx, 1000);
+  for (int i = 0; !ros_context_shutdown_requested(ctx); i++) {
+    if (publish) {
+      char text[32];
+      snprintf(text, sizeof text, "msg %d", i);
+      std_msgs_msg_dds__String_ m = {.data = text};
+      ros_publisher_publish(pub, &m, NULL);
+    }
+    ros_context_spin(ctx, publish ? 20 : 1000);
+  }
   ros_publisher_destroy(pub);
   if (ros_node_destroy(node) != ROS_OK) return 6;
   return ros_context_destroy(ctx) == ROS_OK ? 0 : 7;
@@ -423,7 +432,7 @@ static int run_child_until_signal(void) {
 
 TEST(ros_context_sigterm_exits_zero_and_peers_see_it_leave) {
   pid_t child = fork();
-  if (child == 0) _exit(run_child_until_signal());
+  if (child == 0) _exit(run_child_until_signal("doomed", "doomed_topic", false));
   test_endpoint w;
   CHECK_MSG(test_find_endpoint('W', "rt/doomed_topic", 10000, &w), "child never appeared");
   CHECK(kill(child, SIGTERM) == 0);
@@ -535,31 +544,9 @@ TEST(ros_topic_owned_subscription_keeps_messages_without_copies) {
   env_down(&v);
 }
 
-/* Child process: publishes "msg <i>" until SIGTERM. */
-static int run_publisher_child(void) {
-  ros_context *ctx;
-  ros_node *node;
-  ros_publisher *pub;
-  if (ros_context_create(NULL, &ctx, NULL) != ROS_OK) return 3;
-  if (ros_node_create(ctx, "talker", NULL, NULL, &node, NULL) != ROS_OK) return 4;
-  if (ros_publisher_create(node, "across", "std_msgs/msg/String", NULL, &pub, NULL) != ROS_OK)
-    return 5;
-  ros_context_install_signal_handlers(ctx, NULL);
-  for (int i = 0; !ros_context_shutdown_requested(ctx); i++) {
-    char text[32];
-    snprintf(text, sizeof text, "msg %d", i);
-    std_msgs_msg_dds__String_ m = {.data = text};
-    ros_publisher_publish(pub, &m, NULL);
-    ros_context_spin(ctx, 20);
-  }
-  ros_publisher_destroy(pub);
-  ros_node_destroy(node);
-  return ros_context_destroy(ctx) == ROS_OK ? 0 : 6;
-}
-
 TEST(ros_topic_publish_subscribe_across_processes) {
   pid_t child = fork();
-  if (child == 0) _exit(run_publisher_child());
+  if (child == 0) _exit(run_child_until_signal("talker", "across", true));
   env v;
   env_up(&v, "listener", NULL, NULL);
   inbox box = {0};

@@ -306,7 +306,7 @@ static bool next_log(log_fx *f, dds_entity_t rd, int ms, log_seen *out) {
 TEST(ros_log_logger_api_refuses_null_arguments) {
   struct ros_logger *lg = NULL;
   ros_error e;
-  CHECK_EQ_INT(ros_logger_create(NULL, &lg, &e), ROS_ERR_INVALID_ARGUMENT);
+  CHECK_EQ_INT(ros_logger_create(NULL, NULL, &lg, &e), ROS_ERR_INVALID_ARGUMENT);
   CHECK(lg == NULL);
   ros_logger_destroy(NULL);
   CHECK_EQ_INT(ros_logger_level(NULL), ros_log_default_level());

@@ -8,6 +8,7 @@
 
 #include "common/limits.h"
 #include "ros_service_fixture.h"
+#include "ros_test_util.h"
 #include "testing.h"
 
 /* ---- a SetModel server that answers at once (echo) or keeps the ids for later ---- */
@@ -24,11 +25,7 @@ typedef struct server_state {
 } server_state;
 
 static void answer(server_state *st, ros_service *s, const ros_request_id *id, const char *name) {
-  setmodel_resp r;
-  memset(&r, 0, sizeof r);
-  r.success = true;
-  r.message = (char *)name;
-  st->last_reply = ros_service_reply(s, id, &r, NULL);
+  st->last_reply = reply_setmodel(s, id, "", name);
   if (st->last_reply == ROS_ERR_LIMIT) st->limited++;
 }
 
@@ -53,14 +50,18 @@ static ros_service *make_server(fixture *f, const char *name, server_state *st) 
   return s;
 }
 
-typedef struct count_cond { const int *v; int want; } count_cond;
-static bool count_reached(void *arg) {
-  count_cond *c = arg;
-  return *c->v >= c->want;
+/* A client of name that found its server. */
+static ros_client *connect_client(fixture *f, const char *name) {
+  ros_error e;
+  ros_client *c = NULL;
+  CHECK_MSG(ros_client_create(f->node, name, SETMODEL, NULL, &c, &e) == ROS_OK, "%s", e.message);
+  CHECK(ros_client_wait_for_service(c, 5000000000LL) == ROS_OK);
+  return c;
 }
-static bool wait_count(fixture *f, const int *v, int want, int64_t ms) {
-  count_cond c = {v, want};
-  return spin_until(f->ctx, count_reached, &c, ms);
+
+/* The raw SetModel request (or reply) type, for endpoints that play a foreign peer. */
+static const dds_topic_descriptor_t *setmodel_desc(bool request) {
+  return ros_types_find(request ? SETMODEL "_Request" : SETMODEL "_Response")->desc;
 }
 
 /* Takes one SetModel reply from a raw reader (spinning the server meanwhile). */
@@ -180,40 +181,19 @@ TEST(ros_service_endpoints_names_types_user_data) {
   free(ud2);
 
   /* What another participant learns through discovery (DCPSSubscription/DCPSPublication). */
-  dds_entity_t pp = dds_create_participant(ros_context_domain_id(f.ctx), NULL, NULL);
-  CHECK(pp > 0);
-  dds_entity_t bsub = dds_create_reader(pp, DDS_BUILTIN_TOPIC_DCPSSUBSCRIPTION, NULL, NULL);
-  dds_entity_t bpub = dds_create_reader(pp, DDS_BUILTIN_TOPIC_DCPSPUBLICATION, NULL, NULL);
-  CHECK(bsub > 0 && bpub > 0);
-  char seen_rd[128] = "", seen_wr[128] = "";
-  int64_t end = clock_mono_ms() + 5000;
-  while ((!seen_rd[0] || !seen_wr[0]) && clock_mono_ms() < end) {
-    for (int k = 0; k < 2; k++) {
-      void *ptrs[8] = {NULL};
-      dds_sample_info_t info[8];
-      int n = dds_take(k ? bpub : bsub, ptrs, info, 8, 8);
-      for (int i = 0; i < n; i++) {
-        const dds_builtintopic_endpoint_t *ep = ptrs[i];
-        if (!info[i].valid_data || !ep->topic_name) continue;
-        bool is_rq = strcmp(ep->topic_name, "rq/set_modelRequest") == 0 && k == 0;
-        bool is_rr = strcmp(ep->topic_name, "rr/set_modelReply") == 0 && k == 1;
-        if (!is_rq && !is_rr) continue;
-        void *blob = NULL;
-        size_t sz = 0;
-        CHECK(dds_qget_userdata(ep->qos, &blob, &sz));
-        char hash[128];
-        CHECK(ros_qos_user_data_get(blob, sz, "typehash", hash, sizeof hash));
-        CHECK_EQ_STR(hash, ros_types_find(is_rq ? SETMODEL "_Request" : SETMODEL "_Response")->type_hash);
-        CHECK(ros_qos_user_data_get(blob, sz, "serviceid", is_rq ? seen_rd : seen_wr, 128));
-        dds_free(blob);
-      }
-      if (n > 0) (void)dds_return_loan(k ? bpub : bsub, ptrs, n);
-    }
-    spin_for(f.ctx, 5);
+  static const struct { char kind; const char *topic, *type; } seen[2] = {
+      {'R', "rq/set_modelRequest", SETMODEL "_Request"},
+      {'W', "rr/set_modelReply", SETMODEL "_Response"}};
+  for (int k = 0; k < 2; k++) {
+    test_endpoint ep;
+    CHECK_MSG(test_find_endpoint(seen[k].kind, seen[k].topic, 5000, &ep), "%s", seen[k].topic);
+    const char *ud = ep.raw_user_data;
+    char hash[128], sid[128];
+    CHECK(ros_qos_user_data_get(ud, strlen(ud), "typehash", hash, sizeof hash));
+    CHECK_EQ_STR(hash, ros_types_find(seen[k].type)->type_hash);
+    CHECK(ros_qos_user_data_get(ud, strlen(ud), "serviceid", sid, sizeof sid));
+    CHECK_EQ_STR(sid, id_rd);
   }
-  CHECK_EQ_STR(seen_rd, id_rd);
-  CHECK_EQ_STR(seen_wr, id_rd);
-  dds_delete(pp);
   ros_service_destroy(s2);
   ros_service_destroy(s);
   CHECK(fixture_fini(&f));
@@ -288,16 +268,12 @@ TEST(ros_service_header_echoed_on_the_wire) {
   CHECK_MSG(fixture_init(&f, "svc_hdr", &e), "%s", e.message);
   server_state st = {0};
   ros_service *s = make_server(&f, "echo", &st);
-  ros_client *c = NULL;
-  CHECK(ros_client_create(f.node, "echo", SETMODEL, NULL, &c, &e) == ROS_OK);
   /* Raw observers of both directions, as another process would see the traffic. */
   dds_entity_t pp = dds_create_participant(ros_context_domain_id(f.ctx), NULL, NULL);
-  dds_entity_t rq = raw_endpoint(pp, "rq/echoRequest", ros_types_find(SETMODEL "_Request")->desc,
-                                 true, NULL, 10);
-  dds_entity_t rr = raw_endpoint(pp, "rr/echoReply", ros_types_find(SETMODEL "_Response")->desc,
-                                 true, NULL, 10);
+  dds_entity_t rq = raw_endpoint(pp, "rq/echoRequest", setmodel_desc(true), true, NULL, 10);
+  dds_entity_t rr = raw_endpoint(pp, "rr/echoReply", setmodel_desc(false), true, NULL, 10);
   CHECK(rq > 0 && rr > 0);
-  CHECK_EQ_INT(ros_client_wait_for_service(c, 5000000000LL), ROS_OK);
+  ros_client *c = connect_client(&f, "echo");
   int64_t seq1 = 0, seq2 = 0;
   call_rec r1 = {0}, r2 = {0};
   setmodel_req req = {.model_name = "alpha"};
@@ -360,11 +336,9 @@ TEST(ros_service_reply_waits_for_client_reply_reader) {
   ros_service *s = make_server(&f, "late", &st);
   dds_entity_t pp = dds_create_participant(ros_context_domain_id(f.ctx), NULL, NULL);
   const char *ud = "clientid= 1.2.3.4.5.6.7.8.9.a.b.c.0.0.0.1;";
-  dds_entity_t w = raw_endpoint(pp, "rq/lateRequest", ros_types_find(SETMODEL "_Request")->desc,
-                                false, ud, 10);
+  dds_entity_t w = raw_endpoint(pp, "rq/lateRequest", setmodel_desc(true), false, ud, 10);
   CHECK(w > 0);
-  int64_t end = clock_mono_ms() + 5000;
-  while (matched_count(w, false) < 1 && clock_mono_ms() < end) spin_for(f.ctx, 5);
+  CHECK(spin_until_matched(f.ctx, w, false, 5000));
   for (int i = 0; i < 3; i++) {
     char name[8] = {'m', (char)('0' + i), 0};
     setmodel_req rq = {.hdr_guid = 77, .hdr_seq = 100 + i, .model_name = name};
@@ -379,8 +353,7 @@ TEST(ros_service_reply_waits_for_client_reply_reader) {
   CHECK_EQ_INT(ss.replies_deferred, 3);
   CHECK_EQ_INT(ss.replies_sent, 0);
 
-  dds_entity_t rd = raw_endpoint(pp, "rr/lateReply", ros_types_find(SETMODEL "_Response")->desc,
-                                 true, ud, 10);
+  dds_entity_t rd = raw_endpoint(pp, "rr/lateReply", setmodel_desc(false), true, ud, 10);
   CHECK(rd > 0);
   for (int i = 0; i < 3; i++) {
     setmodel_resp resp;
@@ -422,14 +395,11 @@ TEST(ros_service_reply_gives_up_without_blocking_the_loop) {
   CHECK_MSG(fixture_init(&f, "svc_giveup", &e), "%s", e.message);
   server_state st = {0};
   ros_service *s = make_server(&f, "giveup", &st);
-  ros_client *c = NULL;
-  CHECK(ros_client_create(f.node, "giveup", SETMODEL, NULL, &c, &e) == ROS_OK);
+  ros_client *c = connect_client(&f, "giveup");
   dds_entity_t pp = dds_create_participant(ros_context_domain_id(f.ctx), NULL, NULL);
-  dds_entity_t w = raw_endpoint(pp, "rq/giveupRequest", ros_types_find(SETMODEL "_Request")->desc,
-                                false, "clientid=nobody;", 10);
-  CHECK(ros_client_wait_for_service(c, 5000000000LL) == ROS_OK);
-  int64_t end = clock_mono_ms() + 5000;
-  while (matched_count(w, false) < 1 && clock_mono_ms() < end) spin_for(f.ctx, 5);
+  dds_entity_t w = raw_endpoint(pp, "rq/giveupRequest", setmodel_desc(true), false,
+                                "clientid=nobody;", 10);
+  CHECK(spin_until_matched(f.ctx, w, false, 5000));
   setmodel_req rq = {.hdr_guid = 5, .hdr_seq = 1, .model_name = "lost"};
   CHECK(dds_write(w, &rq) == DDS_RETCODE_OK);
   CHECK(wait_count(&f, &st.requests, 1, 5000));
@@ -468,9 +438,7 @@ TEST(ros_service_deferred_replies_out_of_order) {
   CHECK_MSG(fixture_init(&f, "svc_defer", &e), "%s", e.message);
   server_state st = {.defer = true};
   ros_service *s = make_server(&f, "defer", &st);
-  ros_client *c = NULL;
-  CHECK(ros_client_create(f.node, "defer", SETMODEL, NULL, &c, &e) == ROS_OK);
-  CHECK(ros_client_wait_for_service(c, 5000000000LL) == ROS_OK);
+  ros_client *c = connect_client(&f, "defer");
   call_rec r[5];
   memset(r, 0, sizeof r);
   for (int i = 0; i < 5; i++) {
@@ -522,13 +490,9 @@ TEST(ros_service_legacy_client_answered_at_once) {
   server_state st = {0};
   ros_service *s = make_server(&f, "legacy", &st);
   dds_entity_t pp = dds_create_participant(ros_context_domain_id(f.ctx), NULL, NULL);
-  dds_entity_t rd = raw_endpoint(pp, "rr/legacyReply", ros_types_find(SETMODEL "_Response")->desc,
-                                 true, NULL, 10);
-  dds_entity_t w = raw_endpoint(pp, "rq/legacyRequest", ros_types_find(SETMODEL "_Request")->desc,
-                                false, NULL, 10);
-  int64_t end = clock_mono_ms() + 5000;
-  while ((matched_count(w, false) < 1 || matched_count(rd, true) < 1) && clock_mono_ms() < end)
-    spin_for(f.ctx, 5);
+  dds_entity_t rd = raw_endpoint(pp, "rr/legacyReply", setmodel_desc(false), true, NULL, 10);
+  dds_entity_t w = raw_endpoint(pp, "rq/legacyRequest", setmodel_desc(true), false, NULL, 10);
+  CHECK(spin_until_matched(f.ctx, w, false, 5000) && spin_until_matched(f.ctx, rd, true, 5000));
   setmodel_req rq = {.hdr_guid = 9, .hdr_seq = 3, .model_name = "old"};
   CHECK(dds_write(w, &rq) == DDS_RETCODE_OK);
   setmodel_resp resp;
@@ -558,10 +522,9 @@ TEST(ros_service_reply_queue_bounded) {
   CHECK(ros_service_create(f.node, "bound", SETMODEL, &deep, on_setmodel, &st, &s, &e) == ROS_OK);
   st.svc = s;
   dds_entity_t pp = dds_create_participant(ros_context_domain_id(f.ctx), NULL, NULL);
-  dds_entity_t w = raw_endpoint(pp, "rq/boundRequest", ros_types_find(SETMODEL "_Request")->desc,
-                                false, "clientid=flood;", 2000);
-  int64_t end = clock_mono_ms() + 5000;
-  while (matched_count(w, false) < 1 && clock_mono_ms() < end) spin_for(f.ctx, 5);
+  dds_entity_t w = raw_endpoint(pp, "rq/boundRequest", setmodel_desc(true), false,
+                                "clientid=flood;", 2000);
+  CHECK(spin_until_matched(f.ctx, w, false, 5000));
   const int total = (int)LMS_MAX_PENDING_REPLIES + 10;
   for (int i = 0; i < total; i++) {
     setmodel_req rq = {.hdr_guid = 1, .hdr_seq = i + 1, .model_name = "x"};
@@ -596,9 +559,7 @@ TEST(ros_service_malformed_requests_ignored) {
   CHECK_EQ_INT(st.requests, 1); /* only the well-formed one */
   CHECK_EQ_STR(st.names[0], "abc");
   CHECK_EQ_INT(st.ids[0].seq, 4);
-  ros_client *c = NULL;
-  CHECK(ros_client_create(f.node, "bad", SETMODEL, NULL, &c, &e) == ROS_OK);
-  CHECK(ros_client_wait_for_service(c, 5000000000LL) == ROS_OK);
+  ros_client *c = connect_client(&f, "bad");
   setmodel_req q = {.model_name = "fine"};
   setmodel_resp resp;
   CHECK_MSG(ros_client_call_sync(c, &q, &resp, 3000000000LL, &e) == ROS_OK, "%s", e.message);

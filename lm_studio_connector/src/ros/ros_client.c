@@ -14,18 +14,11 @@
 #include <string.h>
 
 #include "common/clock.h"
+#include "ros_internal.h"
 #include "ros_service_internal.h"
 
-#define TAKE_BATCH 16
-#define TAKE_PER_RUN 64
-#define ID_BUF 128
 /* Slice of one blocking spin in the sync helpers, so shutdown and deadlines are noticed. */
 #define SPIN_SLICE_MS 10
-
-typedef struct srv_header {
-  uint64_t guid;
-  int64_t seq;
-} srv_header;
 
 typedef struct pending_call {
   struct pending_call *next;
@@ -44,8 +37,7 @@ struct ros_client {
   dds_entity_t writer;   /* rq<name>Request */
   uint64_t client_id;    /* the writer's instance handle, as rmw puts it in the header */
   ros_waitable *w;
-  ros_timer *tick;       /* exists while a call has a deadline (reaped lazily, see on_tick) */
-  bool tick_idle;
+  ros_timer *tick;       /* exists while a call has a deadline */
   bool destroying;
   pending_call *head, *tail;
   int npending;
@@ -115,52 +107,34 @@ static bool has_deadline(const ros_client *c) {
   return false;
 }
 
-/* Timeout tick. A timer is not destroyed inside its own callback: once no call has a
- * deadline it asks the waitable (next pass) to reap it. */
+/* Timeout tick; the timer goes (from inside its own callback) once no call has a deadline. */
 static void on_tick(void *user) {
   ros_client *c = user;
   int64_t now = clock_mono_ns();
   finish_all(c, unlink_if(c, pick_expired, &now), ROS_ERR_TIMEOUT);
-  if (!has_deadline(c) && !c->tick_idle) {
-    c->tick_idle = true;
-    ros_waitable_trigger(c->w);
+  if (!has_deadline(c)) {
+    ros_timer_destroy(c->tick);
+    c->tick = NULL;
   }
 }
 
-static void take_replies(ros_client *c) {
-  int taken = 0;
-  while (taken < TAKE_PER_RUN) {
-    void *samples[TAKE_BATCH] = {NULL};
-    dds_sample_info_t info[TAKE_BATCH];
-    dds_return_t n = dds_take(c->reader, samples, info, TAKE_BATCH, TAKE_BATCH);
-    if (n <= 0) return;
-    for (int i = 0; i < n; i++) {
-      if (!info[i].valid_data) continue;
-      srv_header h;
-      memcpy(&h, samples[i], sizeof h);
-      /* Every client reads every reply of the service: keep only ours (§3.1). */
-      if (h.guid != c->client_id) continue;
-      pending_call *p = unlink_if(c, pick_seq, &h.seq);
-      if (!p) continue; /* late reply to a call that timed out or was cancelled */
-      p->fn(p->user, c, samples[i], ROS_OK);
-      free(p);
-    }
-    (void)dds_return_loan(c->reader, samples, n);
-    taken += n;
-    if (n < TAKE_BATCH) return;
-  }
-  ros_waitable_trigger(c->w);
+static void on_reply(void *user, const void *sample, const dds_sample_info_t *info) {
+  (void)info;
+  ros_client *c = user;
+  ros_srv_header h;
+  memcpy(&h, sample, sizeof h);
+  /* Every client reads every reply of the service: keep only ours (§3.1). */
+  if (h.guid != c->client_id) return;
+  pending_call *p = unlink_if(c, pick_seq, &h.seq);
+  if (!p) return; /* late reply to a call that timed out or was cancelled */
+  p->fn(p->user, c, sample, ROS_OK);
+  free(p);
 }
 
 static void on_ready(void *user) {
   ros_client *c = user;
-  if (c->tick && c->tick_idle && !has_deadline(c)) {
-    ros_timer_destroy(c->tick);
-    c->tick = NULL;
-    c->tick_idle = false;
-  }
   finish_all(c, unlink_if(c, pick_canceled, NULL), ROS_CLIENT_CANCELED);
-  take_replies(c);
+  ros_take_loans(c->reader, ROS_SERVICE_TAKE_PER_RUN, c->w, on_reply, c);
 }
 
 ros_status ros_client_create(ros_node *n, const char *name, const char *srv_type,
@@ -176,7 +150,7 @@ ros_status ros_client_create(ros_node *n, const char *name, const char *srv_type
   }
   c->node = n;
   c->ctx = ros_node_context(n);
-  char id[ID_BUF];
+  char id[ROS_SERVICE_ID_BUF];
   ros_node_new_entity_id(n, id, sizeof id);
   ros_qos q = qos ? *qos : ros_qos_services;
   ros_endpoint_spec rr = {c->names.rr_topic, c->names.response, q, "clientid", id};
@@ -229,15 +203,17 @@ bool ros_client_is_available(ros_client *c) {
   int nrd = ros_service_matched_handles(c->writer, false, &rd); /* request readers */
   int nwr = ros_service_matched_handles(c->reader, true, &wr);  /* reply writers */
   bool ok = false;
-  char (*ids)[ID_BUF] = nrd > 0 && nwr > 0 ? malloc((size_t)nrd * sizeof *ids) : NULL;
+  char (*ids)[ROS_SERVICE_ID_BUF] =
+      nrd > 0 && nwr > 0 ? malloc((size_t)nrd * sizeof *ids) : NULL;
   if (ids) {
     int nids = 0;
     for (int i = 0; i < nrd; i++)
-      if (ros_service_matched_id(c->writer, rd[i], false, "serviceid", ids[nids], ID_BUF, NULL))
+      if (ros_service_matched_id(c->writer, rd[i], false, "serviceid", ids[nids], sizeof ids[nids],
+                                 NULL))
         nids++;
     ok = (nids == 0); /* legacy servers put no serviceid anywhere */
     for (int j = 0; j < nwr && !ok; j++) {
-      char sid[ID_BUF];
+      char sid[ROS_SERVICE_ID_BUF];
       if (!ros_service_matched_id(c->reader, wr[j], true, "serviceid", sid, sizeof sid, NULL))
         continue;
       for (int i = 0; i < nids && !ok; i++) ok = (strcmp(ids[i], sid) == 0);
@@ -265,7 +241,7 @@ ros_status ros_client_call(ros_client *c, void *request, ros_response_fn fn, voi
     }
   }
   int64_t seq = (int64_t)atomic_fetch_add(&next_seq, 1);
-  srv_header h = {c->client_id, seq};
+  ros_srv_header h = {c->client_id, seq};
   memcpy(request, &h, sizeof h);
   dds_return_t rc = dds_write(c->writer, request);
   if (rc < 0) {
@@ -278,7 +254,6 @@ ros_status ros_client_call(ros_client *c, void *request, ros_response_fn fn, voi
                    : timeout_ns > INT64_MAX - now ? INT64_MAX - 1 : now + timeout_ns;
   p->fn = fn;
   p->user = user;
-  if (timeout_ns > 0) c->tick_idle = false;
   append(c, p);
   if (seq_out) *seq_out = seq;
   return ROS_OK;
@@ -354,9 +329,6 @@ ros_status ros_client_call_sync(ros_client *c, void *request, void *response_out
 }
 
 const char *ros_client_name(const ros_client *c) { return c ? c->names.name : NULL; }
-const ros_type_info *ros_client_request_type(const ros_client *c) {
-  return c ? c->names.request : NULL;
-}
 const ros_type_info *ros_client_response_type(const ros_client *c) {
   return c ? c->names.response : NULL;
 }

@@ -82,7 +82,6 @@ ros_status ros_client_call_sync(ros_client *c, void *request, void *response_out
 
 /* Accessors; each gives NULL/0 for a NULL c. */
 const char *ros_client_name(const ros_client *c);          /* resolved, "/set_model" */
-const ros_type_info *ros_client_request_type(const ros_client *c);
 const ros_type_info *ros_client_response_type(const ros_client *c);
 uint64_t ros_client_id(const ros_client *c);               /* header client_id of its requests */
 dds_entity_t ros_client_request_writer(const ros_client *c);

@@ -423,6 +423,26 @@ void ros_waitable_destroy(ros_waitable *w) {
   free(w);
 }
 
+void ros_take_loans(dds_entity_t reader, int max, ros_waitable *w, ros_loan_fn fn, void *user) {
+  enum { BATCH = 16 };
+  int taken = 0;
+  for (;;) {
+    void *samples[BATCH] = {NULL};
+    dds_sample_info_t info[BATCH];
+    dds_return_t n = dds_take(reader, samples, info, BATCH, BATCH);
+    if (n <= 0) return; /* nothing left, or the reader is gone: nothing to do either way */
+    for (int i = 0; i < n; i++)
+      if (info[i].valid_data) fn(user, samples[i], &info[i]);
+    (void)dds_return_loan(reader, samples, n);
+    if (n < BATCH) return;
+    taken += n;
+    if (max > 0 && taken >= max) {
+      ros_waitable_trigger(w); /* more may be waiting: come back after the others had a turn */
+      return;
+    }
+  }
+}
+
 /* ---- timers ---- */
 
 ros_timer *ros_timer_create(ros_context *c, int64_t period_ns, ros_ready_fn fn, void *user) {
@@ -451,10 +471,6 @@ void ros_timer_destroy(ros_timer *t) {
       }
     }
   }
-}
-
-void ros_timer_reset(ros_timer *t) {
-  if (t) t->next_ns = clock_mono_ns() + t->period_ns;
 }
 
 static int run_timers(ros_context *c) {

@@ -69,7 +69,6 @@ typedef struct ros_timer ros_timer;
 /* Calls fn every period_ns on the loop thread (first call one period from now). */
 ros_timer *ros_timer_create(ros_context *ctx, int64_t period_ns, ros_ready_fn fn, void *user);
 void ros_timer_destroy(ros_timer *t); /* accepts NULL; loop thread, also inside its own callback */
-void ros_timer_reset(ros_timer *t);   /* next call one period from now */
 
 /* Another wakeup hook, called (from any thread) whenever the loop should run: lets a caller that
  * blocks elsewhere (e.g. in curl_multi_poll) come back and call ros_context_spin_some. */

@@ -36,12 +36,6 @@ const char *ros_strerror(ros_status s) {
   return (unsigned)s < ROS_STATUS_COUNT ? table[s].sentence : "unknown error code";
 }
 
-void ros_error_clear(ros_error *e) {
-  if (!e) return;
-  e->code = ROS_OK;
-  e->message[0] = '\0';
-}
-
 ros_status ros_error_set(ros_error *e, ros_status code, const char *fmt, ...) {
   if (!e) return code;
   e->code = code;

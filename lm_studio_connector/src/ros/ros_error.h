@@ -35,7 +35,6 @@ typedef struct ros_error {
 
 const char *ros_status_name(ros_status s);   /* "ROS_ERR_DDS"; "ROS_ERR_?" if unknown */
 const char *ros_strerror(ros_status s);      /* one sentence; never NULL */
-void ros_error_clear(ros_error *e);          /* accepts NULL */
 /* Fills e (if not NULL) and returns code. */
 ros_status ros_error_set(ros_error *e, ros_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

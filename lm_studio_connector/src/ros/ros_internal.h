@@ -24,6 +24,12 @@ dds_entity_t ros_context_publisher(const ros_context *ctx);
 dds_entity_t ros_context_subscriber(const ros_context *ctx);
 const char *ros_context_enclave(const ros_context *ctx);
 
+/* Takes reader's samples as Cyclone loans, in batches, handing each valid one to fn
+ * (valid_data false: a dispose/unregister notice, skipped). After max samples (<= 0: no limit)
+ * it stops and triggers w, so the loop's other callbacks get their turn first. Loop thread. */
+typedef void (*ros_loan_fn)(void *user, const void *sample, const dds_sample_info_t *info);
+void ros_take_loans(dds_entity_t reader, int max, ros_waitable *w, ros_loan_fn fn, void *user);
+
 /* The DDS writer behind a publisher (ros_topic.c), for matching checks within src/ros. */
 struct ros_publisher;
 dds_entity_t ros_publisher_writer(const struct ros_publisher *p);

@@ -25,7 +25,7 @@
 
 struct ros_logger {
   ros_node *node;
-  char *name;
+  const char *name;            /* the node's logger name (the node outlives its logger) */
   atomic_int level;            /* ros_log_severity; UNSET: the process default */
   dds_entity_t writer;         /* /rosout writer, 0 when disabled */
   bool console;
@@ -305,22 +305,15 @@ void ros_log_write_named(const char *logger, ros_log_severity level, const char 
 
 /* --- the node's logger --- */
 
-ros_status ros_logger_create(ros_node *n, struct ros_logger **out, ros_error *e) {
-  return ros_logger_create_ex(n, NULL, out, e);
-}
-
-ros_status ros_logger_create_ex(ros_node *n, const ros_logger_options *opts,
-                                struct ros_logger **out, ros_error *e) {
+ros_status ros_logger_create(ros_node *n, const ros_logger_options *opts,
+                             struct ros_logger **out, ros_error *e) {
   if (!n || !out) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "%s: node and out are required", __func__);
   const ros_args *args = ros_node_args(n);
-  const char *name = ros_node_logger_name(n);
   struct ros_logger *lg = calloc(1, sizeof *lg);
-  if (lg) lg->name = strdup(name ? name : ROS_LOG_DEFAULT_LOGGER);
-  if (!lg || !lg->name) {
-    free(lg);
+  if (!lg)
     return ros_error_set(e, ROS_ERR_NO_MEMORY, "%s: logger for %s", __func__, ros_node_fqn(n));
-  }
   lg->node = n;
+  lg->name = ros_node_logger_name(n);
   atomic_init(&lg->level, (int)ros_args_log_level_for(args, lg->name));
   atomic_init(&lg->published, 0);
   atomic_init(&lg->dropped, 0);
@@ -329,7 +322,6 @@ ros_status ros_logger_create_ex(ros_node *n, const ros_logger_options *opts,
   if (rosout) {
     const ros_type_info *t = ros_types_find("rcl_interfaces/msg/Log");
     if (!t || !t->desc) {
-      free(lg->name);
       free(lg);
       return ros_error_set(e, ROS_ERR_UNKNOWN_TYPE, "%s: rcl_interfaces/msg/Log is not in the type table", __func__);
     }
@@ -337,7 +329,6 @@ ros_status ros_logger_create_ex(ros_node *n, const ros_logger_options *opts,
     ros_endpoint_spec spec = {"rt/rosout", t, ros_qos_rosout, NULL, NULL};
     ros_status st = ros_node_create_writer(n, &spec, &lg->writer, e);
     if (st != ROS_OK) {
-      free(lg->name);
       free(lg);
       return st;
     }
@@ -349,7 +340,6 @@ ros_status ros_logger_create_ex(ros_node *n, const ros_logger_options *opts,
 void ros_logger_destroy(struct ros_logger *lg) {
   if (!lg) return;
   if (lg->writer) ros_node_delete_endpoint(lg->node, lg->writer);
-  free(lg->name);
   free(lg);
 }
 

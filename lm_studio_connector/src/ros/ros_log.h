@@ -38,9 +38,8 @@ typedef struct ros_logger_options {
  * the console unless --disable-stdout-logs. opts may be NULL. The node stores *out and hands it
  * back through ros_node_logger(). Returns OK, INVALID_ARGUMENT, NO_MEMORY, DDS, UNKNOWN_TYPE.
  * Free with ros_logger_destroy. Loop thread. */
-ros_status ros_logger_create(ros_node *n, struct ros_logger **out, ros_error *e);
-ros_status ros_logger_create_ex(ros_node *n, const ros_logger_options *opts,
-                                struct ros_logger **out, ros_error *e);
+ros_status ros_logger_create(ros_node *n, const ros_logger_options *opts,
+                             struct ros_logger **out, ros_error *e);
 /* Deletes the /rosout writer and frees the logger. Accepts NULL. Loop thread. */
 void ros_logger_destroy(struct ros_logger *lg);
 

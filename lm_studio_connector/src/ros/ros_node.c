@@ -81,7 +81,7 @@ ros_status ros_node_create(ros_context *ctx, const char *name, const char *ns,
   /* Without /rosout the node still logs to the console with its --log-level; without the
    * services it still keeps local parameters, as rclcpp does. */
   ros_logger_options lo = {.no_rosout = n->opts.no_rosout};
-  st = ros_logger_create_ex(n, &lo, &n->logger, e);
+  st = ros_logger_create(n, &lo, &n->logger, e);
   ros_param_server_options po = {.no_services = n->opts.no_parameter_services};
   if (st == ROS_OK) st = ros_param_server_create(n, &po, &n->params, e);
   n->own_entities = n->user_entities;

@@ -15,19 +15,9 @@
 
 #include "common/clock.h"
 #include "common/limits.h"
+#include "ros_internal.h"
 #include "ros_log.h"
 #include "ros_service_internal.h"
-
-/* Requests taken per waitable run; more re-triggers it so other callbacks get their turn. */
-#define TAKE_BATCH 16
-#define TAKE_PER_RUN 64
-/* Room for "serviceid"/"clientid" values: rmw prints 16 bytes as up to 47 characters. */
-#define ID_BUF 128
-
-typedef struct srv_header {
-  uint64_t guid;
-  int64_t seq;
-} srv_header;
 
 typedef struct pending_reply {
   struct pending_reply *next;
@@ -55,8 +45,7 @@ struct ros_service {
   dds_entity_t reader;          /* rq<name>Request */
   dds_entity_t writer;          /* rr<name>Reply */
   ros_waitable *w;
-  ros_timer *retry;             /* exists while replies wait (reaped lazily, see on_retry) */
-  bool retry_idle;
+  ros_timer *retry;             /* exists while replies wait */
   pending_reply *head, *tail;
   int npending;
   ros_service_sent_fn on_sent;
@@ -109,7 +98,7 @@ static client_state client_state_of(ros_service *s, dds_instance_handle_t wr) {
 }
 
 static client_state client_state_uncached(ros_service *s, dds_instance_handle_t wr) {
-  char cid[ID_BUF];
+  char cid[ROS_SERVICE_ID_BUF];
   bool gone = false;
   if (!ros_service_matched_id(s->reader, wr, true, "clientid", cid, sizeof cid, &gone))
     return gone ? CLIENT_GONE : CLIENT_READY; /* no clientid: a legacy client, reply now */
@@ -117,7 +106,7 @@ static client_state client_state_uncached(ros_service *s, dds_instance_handle_t 
   int n = ros_service_matched_handles(s->writer, false, &h);
   client_state st = CLIENT_WAIT;
   for (int i = 0; i < n && st == CLIENT_WAIT; i++) {
-    char rid[ID_BUF];
+    char rid[ROS_SERVICE_ID_BUF];
     if (ros_service_matched_id(s->writer, h[i], false, "clientid", rid, sizeof rid, NULL) &&
         strcmp(rid, cid) == 0)
       st = CLIENT_READY;
@@ -205,50 +194,30 @@ static void flush(ros_service *s) {
   free(left);
 }
 
-/* Retry timer: runs while replies wait. A timer is not destroyed inside its own callback:
- * once idle it asks the waitable (next pass) to reap it. */
+/* Retry timer: runs while replies wait, and goes (from inside its own callback) once none do. */
 static void on_retry(void *user) {
   ros_service *s = user;
   if (s->head) flush(s);
-  if (!s->head && !s->retry_idle) {
-    s->retry_idle = true;
-    ros_waitable_trigger(s->w);
+  if (!s->head) {
+    ros_timer_destroy(s->retry);
+    s->retry = NULL;
   }
 }
 
-static void take_requests(ros_service *s) {
-  int taken = 0;
-  while (taken < TAKE_PER_RUN) {
-    void *samples[TAKE_BATCH] = {NULL};
-    dds_sample_info_t info[TAKE_BATCH];
-    dds_return_t n = dds_take(s->reader, samples, info, TAKE_BATCH, TAKE_BATCH);
-    if (n <= 0) return; /* nothing left, or the reader is gone: nothing to do either way */
-    for (int i = 0; i < n; i++) {
-      /* valid_data false: a dispose/unregister of a client that left (§3.5). */
-      if (!info[i].valid_data) continue;
-      srv_header h;
-      memcpy(&h, samples[i], sizeof h);
-      ros_request_id id = {h.guid, h.seq, info[i].publication_handle};
-      s->stats.requests++;
-      s->fn(s->user, s, samples[i], &id);
-    }
-    (void)dds_return_loan(s->reader, samples, n);
-    taken += n;
-    if (n < TAKE_BATCH) return;
-  }
-  ros_waitable_trigger(s->w); /* more may be waiting: come back after the others had a turn */
+static void on_request(void *user, const void *sample, const dds_sample_info_t *info) {
+  ros_service *s = user;
+  ros_srv_header h;
+  memcpy(&h, sample, sizeof h);
+  ros_request_id id = {h.guid, h.seq, info->publication_handle};
+  s->stats.requests++;
+  s->fn(s->user, s, sample, &id);
 }
 
-/* Waitable: new requests, a reply writer match (a waiting reply may go now), or reaping. */
+/* Waitable: new requests, or a reply writer match (a waiting reply may go now). */
 static void on_ready(void *user) {
   ros_service *s = user;
   if (s->head) flush(s);
-  if (s->retry && s->retry_idle && !s->head) {
-    ros_timer_destroy(s->retry);
-    s->retry = NULL;
-    s->retry_idle = false;
-  }
-  take_requests(s);
+  ros_take_loans(s->reader, ROS_SERVICE_TAKE_PER_RUN, s->w, on_request, s);
 }
 
 ros_status ros_service_create(ros_node *n, const char *name, const char *srv_type,
@@ -267,7 +236,7 @@ ros_status ros_service_create(ros_node *n, const char *name, const char *srv_typ
   s->ctx = ros_node_context(n);
   s->fn = fn;
   s->user = user;
-  char id[ID_BUF];
+  char id[ROS_SERVICE_ID_BUF];
   ros_node_new_entity_id(n, id, sizeof id);
   ros_qos q = qos ? *qos : ros_qos_services;
   /* One identity on both endpoints: that is how clients pair them (§3.4). */
@@ -291,8 +260,6 @@ ros_status ros_service_create(ros_node *n, const char *name, const char *srv_typ
     return st;
   }
   ros_node_entity_added(n);
-  /* Requests that arrived before the waitable was attached raised no event. */
-  ros_waitable_trigger(s->w);
   *out = s;
   return ROS_OK;
 }
@@ -337,7 +304,7 @@ ros_status ros_service_reply(ros_service *s, const ros_request_id *id, void *res
                              ros_error *e) {
   if (!s || !id || !response)
     return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "%s: NULL argument", __func__);
-  srv_header h = {id->client_id, id->seq};
+  ros_srv_header h = {id->client_id, id->seq};
   memcpy(response, &h, sizeof h);
   /* With an earlier reply to this client still waiting, this one queues behind it. */
   if (!has_pending_for(s, id->publication_handle)) {
@@ -359,17 +326,14 @@ ros_status ros_service_reply(ros_service *s, const ros_request_id *id, void *res
   }
   pending_reply *p = calloc(1, sizeof *p);
   if (p) p->response = ros_sample_dup(s->names.response->desc, response);
-  if (p && p->response && !s->retry) {
+  if (p && p->response && !s->retry)
     s->retry = ros_timer_create(s->ctx, ROS_SERVICE_REPLY_RETRY_NS, on_retry, s);
-    s->retry_idle = false;
-  }
   if (!p || !p->response || !s->retry) {
     if (p && p->response) dds_sample_free(p->response, s->names.response->desc, DDS_FREE_ALL);
     free(p);
     count_failure(s, "out of memory");
     return ros_error_set(e, ROS_ERR_NO_MEMORY, "%s: cannot queue the reply", __func__);
   }
-  s->retry_idle = false;
   p->id = *id;
   p->deadline_ns = clock_mono_ns() + ROS_SERVICE_REPLY_WAIT_NS;
   if (s->tail) s->tail->next = p;
@@ -381,12 +345,6 @@ ros_status ros_service_reply(ros_service *s, const ros_request_id *id, void *res
 }
 
 const char *ros_service_name(const ros_service *s) { return s ? s->names.name : NULL; }
-const ros_type_info *ros_service_request_type(const ros_service *s) {
-  return s ? s->names.request : NULL;
-}
-const ros_type_info *ros_service_response_type(const ros_service *s) {
-  return s ? s->names.response : NULL;
-}
 dds_entity_t ros_service_request_reader(const ros_service *s) { return s ? s->reader : 0; }
 dds_entity_t ros_service_reply_writer(const ros_service *s) { return s ? s->writer : 0; }
 int ros_service_pending_replies(const ros_service *s) { return s ? s->npending : 0; }

@@ -89,8 +89,6 @@ void ros_service_set_sent_hook(ros_service *s, ros_service_sent_fn fn, void *use
 
 /* Accessors; each gives NULL/0 for a NULL s. */
 const char *ros_service_name(const ros_service *s);         /* resolved, "/list_models" */
-const ros_type_info *ros_service_request_type(const ros_service *s);
-const ros_type_info *ros_service_response_type(const ros_service *s);
 dds_entity_t ros_service_request_reader(const ros_service *s); /* for tests and graph tools */
 dds_entity_t ros_service_reply_writer(const ros_service *s);
 /* Replies currently waiting for their client's reply reader. */

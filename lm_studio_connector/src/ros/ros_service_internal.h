@@ -7,12 +7,24 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include <dds/dds.h>
 
 #include "ros_error.h"
 #include "ros_names.h"
 #include "ros_node.h"
+
+/* The 16 bytes every request and reply starts with (§3.1): the client's id and the call's seq. */
+typedef struct ros_srv_header {
+  uint64_t guid;
+  int64_t seq;
+} ros_srv_header;
+
+/* Room for a "serviceid"/"clientid" value: rmw prints 16 bytes as up to 47 characters. */
+#define ROS_SERVICE_ID_BUF 128
+/* Samples taken per waitable run; more re-trigger it so other callbacks get their turn. */
+#define ROS_SERVICE_TAKE_PER_RUN 64
 
 /* Everything both sides derive from (node, name, srv_type). */
 typedef struct ros_service_names {

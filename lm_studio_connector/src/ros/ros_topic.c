@@ -10,8 +10,6 @@
 #include "ros_internal.h"
 #include "ros_names.h"
 
-#define TAKE_BATCH 16
-
 struct ros_publisher {
   ros_node *node;
   dds_entity_t writer;
@@ -93,8 +91,7 @@ bool ros_publisher_wait_for_acks(ros_publisher *p, int64_t timeout_ns) {
   return p && dds_wait_for_acks(p->writer, timeout_ns) == DDS_RETCODE_OK;
 }
 
-static void fill_info(ros_subscription *s, const dds_sample_info_t *si, ros_message_info *mi) {
-  (void)s;
+static void fill_info(const dds_sample_info_t *si, ros_message_info *mi) {
   mi->source_timestamp_ns = si->source_timestamp;
   mi->publication_handle = si->publication_handle;
 }
@@ -125,32 +122,22 @@ static void take_owned(ros_subscription *s) {
       continue;
     }
     ros_message_info mi;
-    fill_info(s, &info, &mi);
+    fill_info(&info, &mi);
     s->owned_fn(s->user, sample, &mi);
   }
 }
 
+static void on_loan(void *user, const void *sample, const dds_sample_info_t *info) {
+  ros_subscription *s = user;
+  ros_message_info mi;
+  fill_info(info, &mi);
+  s->fn(s->user, sample, &mi);
+}
+
 static void take_samples(void *arg) {
   ros_subscription *s = arg;
-  if (s->owned_fn) {
-    take_owned(s);
-    return;
-  }
-  void *samples[TAKE_BATCH];
-  dds_sample_info_t infos[TAKE_BATCH];
-  for (;;) {
-    memset(samples, 0, sizeof samples);
-    dds_return_t n = dds_take(s->reader, samples, infos, TAKE_BATCH, TAKE_BATCH);
-    if (n <= 0) return;
-    for (int i = 0; i < n; i++) {
-      if (!infos[i].valid_data) continue;
-      ros_message_info mi;
-      fill_info(s, &infos[i], &mi);
-      s->fn(s->user, samples[i], &mi);
-    }
-    dds_return_loan(s->reader, samples, n);
-    if (n < TAKE_BATCH) return;
-  }
+  if (s->owned_fn) take_owned(s);
+  else ros_take_loans(s->reader, 0, s->waitable, on_loan, s);
 }
 
 static ros_status create_sub(ros_node *n, const char *topic, const char *type, const ros_qos *qos,
