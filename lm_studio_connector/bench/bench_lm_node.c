@@ -14,11 +14,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <dds/dds.h>
@@ -35,8 +33,6 @@
 #define CHAT_MODEL "llama-3.2-1b-instruct"
 #define N_CONC 64
 #define START_RUNS 5
-
-extern char **environ;
 
 typedef lm_studio_interfaces_action_dds__ChatCompletion_Goal_ chat_goal;
 static const ros_action_type chat_type = ROS_ACTION_TYPE(lm_studio_interfaces, ChatCompletion);
@@ -80,50 +76,18 @@ typedef struct child {
 
 static child spawn_self(const char *mode, const char *arg, bool pipes) {
   child c = {0, NULL, -1};
-  int outp[2], inp[2];
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  if (pipes) {
-    if (pipe(outp) || pipe(inp)) exit(1);
-    posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, inp[0], 0);
-    posix_spawn_file_actions_addclose(&fa, outp[0]);
-    posix_spawn_file_actions_addclose(&fa, inp[1]);
-  }
-  char *argv[] = {(char *)"/proc/self/exe", (char *)mode, (char *)arg, NULL};
-  if (posix_spawn(&c.pid, "/proc/self/exe", &fa, NULL, argv, environ) != 0) {
-    perror("posix_spawn");
-    exit(1);
-  }
-  posix_spawn_file_actions_destroy(&fa);
-  if (pipes) {
-    close(outp[1]);
-    close(inp[0]);
-    c.out = fdopen(outp[0], "r");
-    c.in_fd = inp[1];
-  }
+  int out_fd;
+  c.pid = bench_spawn_self(mode, arg, pipes ? &out_fd : NULL, pipes ? &c.in_fd : NULL);
+  if (pipes) c.out = fdopen(out_fd, "r");
   return c;
 }
 
 static void child_end(child *c, int sig) {
   if (c->in_fd >= 0) close(c->in_fd);
-  if (sig) kill(c->pid, sig);
-  int st;
-  waitpid(c->pid, &st, 0);
+  bench_child_end(c->pid, sig);
   if (c->out) fclose(c->out);
   c->out = NULL;
   c->in_fd = -1;
-}
-
-static long rss_kib_of(pid_t pid) {
-  char path[64], line[256];
-  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-  FILE *f = fopen(path, "r");
-  long kib = -1;
-  while (f && fgets(line, sizeof line, f))
-    if (sscanf(line, "VmRSS: %ld", &kib) == 1) break;
-  if (f) fclose(f);
-  return kib;
 }
 
 /* ---- goals through the node ---- */
@@ -243,14 +207,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: bench_lm_node [goals] [tokens_one] [tokens_each]\n");
     return 2;
   }
-  setenv("ROS_DOMAIN_ID", DOMAIN, 1);
-  if (!getenv("CYCLONEDDS_URI")) setenv("CYCLONEDDS_URI", "file://" LMS_LOOPBACK_XML, 1);
-  signal(SIGPIPE, SIG_IGN);
-
-  lms_emu *emu = lms_emu_start(NULL);
-  if (!emu) return 1;
+  bench_node_env(DOMAIN);
   char url[64];
-  snprintf(url, sizeof url, "http://127.0.0.1:%u", lms_emu_port(emu));
+  lms_emu *emu = bench_start_emulator(url, sizeof url);
+  if (!emu) return 1;
   llm_config cfg = {.base_url = url};
   llm_client *lc = llm_client_create(&cfg, NULL);
   llm_client_start(lc);
@@ -310,7 +270,7 @@ int main(int argc, char **argv) {
   /* 3a. Idle memory (after a status period and a probe), vs a process with only a context. */
   int64_t settle = clock_mono_ms() + 1500;
   while (clock_mono_ms() < settle) ros_context_spin(ctx, 10);
-  long node_idle = rss_kib_of(node.pid);
+  long node_idle = bench_proc_status_kib(node.pid, "VmRSS:");
   child bare = spawn_self("--bare-context", NULL, true);
   char line[32];
   if (!fgets(line, sizeof line, bare.out)) {
@@ -318,7 +278,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   clock_sleep_ms(1500);
-  long bare_rss = rss_kib_of(bare.pid);
+  long bare_rss = bench_proc_status_kib(bare.pid, "VmRSS:");
   child_end(&bare, 0);
 
   /* 1. Time to first feedback, interleaved with the client-alone baseline. */
@@ -399,7 +359,7 @@ int main(int argc, char **argv) {
   }
   settle = clock_mono_ms() + 1000;
   while (clock_mono_ms() < settle) ros_context_spin(ctx, 5);
-  long node_busy = rss_kib_of(node.pid);
+  long node_busy = bench_proc_status_kib(node.pid, "VmRSS:");
   printf("# RSS of the node process; baseline = a process that only created a ROS context "
          "(%d of %d endless streams flowing at the busy sample)\n", flowing, N_CONC);
   bench_row("node RSS idle", (double)node_idle, (double)bare_rss, "KiB");
