@@ -56,12 +56,11 @@ image_status image_prepare_raw(const image_raw *raw, const image_options *opt, i
   if (!opt) opt = &def;
   if (!out) return image_error_set(err, IMAGE_ERR_INVALID_ARGUMENT, "output is NULL");
   image_status st = check_options(opt, err);
-  if (st == IMAGE_OK) st = image_raw_check(raw, err);
   if (st != IMAGE_OK) return st;
   image_view v;
   if (image_raw_direct_view(raw, &v)) return fit_and_encode(&v, opt, out, err);
   image_pixels px = {0};
-  st = image_raw_to_pixels(raw, &px, err);
+  st = image_raw_to_pixels(raw, &px, err); /* checks raw, as image_raw_direct_view did */
   if (st != IMAGE_OK) return st;
   v = image_pixels_view(&px);
   st = fit_and_encode(&v, opt, out, err);
