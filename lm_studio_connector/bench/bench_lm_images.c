@@ -166,36 +166,15 @@ static double cpu_idle(ros_context *ctx, pid_t pid, int ms) {
 
 /* ---- goals ---- */
 
-typedef struct goal_rec {
-  int64_t sent_ns, first_fb_ns;
-  long feedback;
-  bool done;
-  ros_goal_status status;
-} goal_rec;
-
-static void g_feedback(void *user, const ros_goal_id *id, const void *fb) {
-  goal_rec *r = user;
-  if (r->feedback++ == 0) r->first_fb_ns = clock_mono_ns();
-}
-
-static void g_result(void *user, const ros_goal_id *id, ros_status st, ros_goal_status status,
-                     const void *result) {
-  goal_rec *r = user;
-  r->done = true;
-  r->status = st == ROS_OK ? status : ROS_GOAL_STATUS_UNKNOWN;
-}
-
-static const ros_action_goal_callbacks goal_cb = {NULL, g_feedback, NULL, g_result};
-
 /* One streaming goal to its result; returns send to first feedback in ms, or -1. */
 static double goal_first_feedback(ros_context *ctx, ros_action_client *ac, const char *image) {
-  goal_rec r;
+  bench_goal r;
   memset(&r, 0, sizeof r);
   chat_goal g = {(char *)"describe the scene", (char *)"", (char *)image, 50, 0.0f, 0, false,
                  true, false};
   ros_error e;
   r.sent_ns = clock_mono_ns();
-  if (ros_action_client_send_goal(ac, &g, &goal_cb, &r, NULL, &e) != ROS_OK) {
+  if (ros_action_client_send_goal(ac, &g, &bench_goal_callbacks, &r, NULL, &e) != ROS_OK) {
     fprintf(stderr, "send_goal: %s\n", e.message);
     return -1;
   }

@@ -92,47 +92,25 @@ static void child_end(child *c, int sig) {
 
 /* ---- goals through the node ---- */
 
-typedef struct goal_rec {
-  int64_t sent_ns, first_fb_ns, done_ns;
-  long feedback;
-  bool done;
-  ros_goal_status status;
-} goal_rec;
-
-static void g_feedback(void *user, const ros_goal_id *id, const void *fb) {
-  goal_rec *r = user;
-  if (r->feedback++ == 0) r->first_fb_ns = clock_mono_ns();
-}
-
-static void g_result(void *user, const ros_goal_id *id, ros_status st, ros_goal_status status,
-                     const void *result) {
-  goal_rec *r = user;
-  r->done = true;
-  r->done_ns = clock_mono_ns();
-  r->status = st == ROS_OK ? status : ROS_GOAL_STATUS_UNKNOWN;
-}
-
-static const ros_action_goal_callbacks goal_cb = {NULL, g_feedback, NULL, g_result};
-
 /* max_tokens <= 0: the node's parameter (500). */
-static void send_chat(ros_action_client *ac, goal_rec *r, const char *prompt, int max_tokens) {
+static void send_chat(ros_action_client *ac, bench_goal *r, const char *prompt, int max_tokens) {
   memset(r, 0, sizeof *r);
   chat_goal g = {(char *)prompt, (char *)"", (char *)"", max_tokens, 0.0f, 0, false, true, false};
   ros_error e;
   r->sent_ns = clock_mono_ns();
-  if (ros_action_client_send_goal(ac, &g, &goal_cb, r, NULL, &e) != ROS_OK) {
+  if (ros_action_client_send_goal(ac, &g, &bench_goal_callbacks, r, NULL, &e) != ROS_OK) {
     fprintf(stderr, "send_goal: %s\n", e.message);
     exit(1);
   }
 }
 
-static bool all_done(goal_rec *r, int n) {
+static bool all_done(bench_goal *r, int n) {
   for (int i = 0; i < n; i++)
     if (!r[i].done) return false;
   return true;
 }
 
-static void spin_until_done(ros_context *ctx, goal_rec *r, int n, int ms) {
+static void spin_until_done(ros_context *ctx, bench_goal *r, int n, int ms) {
   int64_t end = clock_mono_ms() + ms;
   while (!all_done(r, n) && clock_mono_ms() < end) ros_context_spin(ctx, 5);
   if (!all_done(r, n)) {
@@ -285,7 +263,7 @@ int main(int argc, char **argv) {
   double *ours = calloc((size_t)goals, sizeof *ours), *base = calloc((size_t)goals, sizeof *base);
   const char *prompt = "time to first feedback";
   for (int i = 0; i < goals; i++) {
-    goal_rec r;
+    bench_goal r;
     send_chat(ac, &r, prompt, 500);
     spin_until_done(ctx, &r, 1, 10000);
     if (r.status != ROS_GOAL_STATUS_SUCCEEDED || r.feedback < 1) {
@@ -307,7 +285,7 @@ int main(int argc, char **argv) {
   /* 2. Feedback messages per second: 1 goal, then N_CONC goals at once. */
   char big[128];
   snprintf(big, sizeof big, "[[tokens=%ld]] go", tokens_one);
-  goal_rec r1;
+  bench_goal r1;
   send_chat(ac, &r1, big, (int)tokens_one);
   spin_until_done(ctx, &r1, 1, 120000);
   probe p1;
@@ -319,7 +297,7 @@ int main(int argc, char **argv) {
             (double)p1.deltas * 1e9 / (double)(p1.done_ns - p1.submit_ns), "msg/s");
 
   snprintf(big, sizeof big, "[[tokens=%ld]] go", tokens_each);
-  goal_rec rc[N_CONC];
+  bench_goal rc[N_CONC];
   int64_t t0 = clock_mono_ns();
   for (int i = 0; i < N_CONC; i++) send_chat(ac, &rc[i], big, (int)tokens_each);
   spin_until_done(ctx, rc, N_CONC, 300000);
@@ -347,7 +325,7 @@ int main(int argc, char **argv) {
             (double)d_total * 1e9 / (double)(b1 - b0), "msg/s");
 
   /* 3b. Memory with N_CONC endless streams open. */
-  goal_rec re[N_CONC];
+  bench_goal re[N_CONC];
   for (int i = 0; i < N_CONC; i++) send_chat(ac, &re[i], "[[fault=endless interval_ms=50]] go", 1000000);
   int64_t end = clock_mono_ms() + 10000;
   int flowing = 0;

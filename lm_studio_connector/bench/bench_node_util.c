@@ -10,8 +10,26 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "nodes/lm_node.h"
 #include "ros/ros_args.h"
+
+static void goal_feedback(void *user, const ros_goal_id *id, const void *fb) {
+  (void)id, (void)fb;
+  bench_goal *r = user;
+  if (r->feedback++ == 0) r->first_fb_ns = clock_mono_ns();
+}
+
+static void goal_result(void *user, const ros_goal_id *id, ros_status st, ros_goal_status status,
+                        const void *result) {
+  (void)id, (void)result;
+  bench_goal *r = user;
+  r->done = true;
+  r->done_ns = clock_mono_ns();
+  r->status = st == ROS_OK ? status : ROS_GOAL_STATUS_UNKNOWN;
+}
+
+const ros_action_goal_callbacks bench_goal_callbacks = {NULL, goal_feedback, NULL, goal_result};
 
 void bench_node_env(const char *domain) {
   setenv("ROS_DOMAIN_ID", domain, 1);

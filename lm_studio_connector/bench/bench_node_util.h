@@ -8,6 +8,16 @@
 #include <sys/types.h>
 
 #include "lms_emulator.h"
+#include "ros/ros_action_client.h"
+
+/* Timing of one goal, filled by bench_goal_callbacks (the record is the callbacks' user). */
+typedef struct bench_goal {
+  int64_t sent_ns, first_fb_ns, done_ns; /* clock_mono_ns; sent_ns is the sender's to set */
+  long feedback;
+  bool done;
+  ros_goal_status status; /* ROS_GOAL_STATUS_UNKNOWN when the result could not be taken */
+} bench_goal;
+extern const ros_action_goal_callbacks bench_goal_callbacks;
 
 /* The set-up every node benchmark starts with: ROS_DOMAIN_ID = domain, the loopback
  * CYCLONEDDS_URI unless one is set, SIGPIPE ignored. */
