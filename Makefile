@@ -17,9 +17,8 @@ demo:     ## the whole path without LM Studio: emulator + node + a streamed chat
 build:
 	@bash scripts/setup.sh && cmake -S . -B build -G Ninja >/dev/null && cmake --build build
 
-install:  ## build, then install the executables, launch files and params.yaml under PREFIX (default /usr/local)
-	@bash scripts/setup.sh && cmake -S . -B build -G Ninja >/dev/null && cmake --build build && \
-	  cmake --install build --prefix "$(PREFIX)"
+install: build  ## build, then install the executables, launch files and params.yaml under PREFIX (default /usr/local)
+	cmake --install build --prefix "$(PREFIX)"
 
 clean:
 	rm -rf build build-asan build-fuzz

@@ -7,11 +7,8 @@ cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build build
-url_args=()
-if [ -n "${LM_STUDIO_URL:-}" ]; then
-  url_args=(--ros-args -p "lm_studio_url:=$LM_STUDIO_URL")
-fi
-if [ -n "${LM_STUDIO_MODEL:-}" ]; then
-  url_args+=(--ros-args -p "model_name:=$LM_STUDIO_MODEL")
-fi
-exec build/lm_studio_connector/lm_studio_node "$@" "${url_args[@]}"
+params=()
+if [ -n "${LM_STUDIO_URL:-}" ]; then params+=(-p "lm_studio_url:=$LM_STUDIO_URL"); fi
+if [ -n "${LM_STUDIO_MODEL:-}" ]; then params+=(-p "model_name:=$LM_STUDIO_MODEL"); fi
+if [ ${#params[@]} -gt 0 ]; then params=(--ros-args "${params[@]}"); fi
+exec build/lm_studio_connector/lm_studio_node "$@" "${params[@]}"

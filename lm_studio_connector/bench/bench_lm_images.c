@@ -14,11 +14,9 @@
  * Prints "BENCH <figure> | ours | baseline | ratio" lines.
  * Usage: bench_lm_images [seconds=5] [encodes=30] [goals=20] */
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <turbojpeg.h>
@@ -38,8 +36,6 @@
 #define W 1920
 #define H 1080
 #define RATE_HZ 30
-
-extern char **environ;
 
 typedef lm_studio_interfaces_action_dds__ChatCompletion_Goal_ chat_goal;
 static const ros_action_type chat_type = ROS_ACTION_TYPE(lm_studio_interfaces, ChatCompletion);
@@ -77,36 +73,7 @@ static int child_bare_sub(void) {
   return 0;
 }
 
-/* ---- spawning and /proc ---- */
-
-static pid_t spawn_self(const char *mode, const char *arg, FILE **out) {
-  pid_t pid;
-  int outp[2];
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  if (out) {
-    if (pipe(outp)) exit(1);
-    posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
-    posix_spawn_file_actions_addclose(&fa, outp[0]);
-  }
-  char *argv[] = {(char *)"/proc/self/exe", (char *)mode, (char *)arg, NULL};
-  if (posix_spawn(&pid, "/proc/self/exe", &fa, NULL, argv, environ) != 0) {
-    perror("posix_spawn");
-    exit(1);
-  }
-  posix_spawn_file_actions_destroy(&fa);
-  if (out) {
-    close(outp[1]);
-    *out = fdopen(outp[0], "r");
-  }
-  return pid;
-}
-
-static void child_stop(pid_t pid) {
-  int st;
-  kill(pid, SIGINT);
-  waitpid(pid, &st, 0);
-}
+/* ---- /proc ---- */
 
 /* utime + stime of pid in clock ticks, or -1. */
 static long long cpu_ticks(pid_t pid) {
@@ -199,36 +166,15 @@ static double cpu_idle(ros_context *ctx, pid_t pid, int ms) {
 
 /* ---- goals ---- */
 
-typedef struct goal_rec {
-  int64_t sent_ns, first_fb_ns;
-  long feedback;
-  bool done;
-  ros_goal_status status;
-} goal_rec;
-
-static void g_feedback(void *user, const ros_goal_id *id, const void *fb) {
-  goal_rec *r = user;
-  if (r->feedback++ == 0) r->first_fb_ns = clock_mono_ns();
-}
-
-static void g_result(void *user, const ros_goal_id *id, ros_status st, ros_goal_status status,
-                     const void *result) {
-  goal_rec *r = user;
-  r->done = true;
-  r->status = st == ROS_OK ? status : ROS_GOAL_STATUS_UNKNOWN;
-}
-
-static const ros_action_goal_callbacks goal_cb = {NULL, g_feedback, NULL, g_result};
-
 /* One streaming goal to its result; returns send to first feedback in ms, or -1. */
 static double goal_first_feedback(ros_context *ctx, ros_action_client *ac, const char *image) {
-  goal_rec r;
+  bench_goal r;
   memset(&r, 0, sizeof r);
   chat_goal g = {(char *)"describe the scene", (char *)"", (char *)image, 50, 0.0f, 0, false,
                  true, false};
   ros_error e;
   r.sent_ns = clock_mono_ns();
-  if (ros_action_client_send_goal(ac, &g, &goal_cb, &r, NULL, &e) != ROS_OK) {
+  if (ros_action_client_send_goal(ac, &g, &bench_goal_callbacks, &r, NULL, &e) != ROS_OK) {
     fprintf(stderr, "send_goal: %s\n", e.message);
     return -1;
   }
@@ -254,9 +200,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: bench_lm_images [seconds] [encodes] [goals]\n");
     return 2;
   }
-  setenv("ROS_DOMAIN_ID", DOMAIN, 1);
-  if (!getenv("CYCLONEDDS_URI")) setenv("CYCLONEDDS_URI", "file://" LMS_LOOPBACK_XML, 1);
-  signal(SIGPIPE, SIG_IGN);
+  bench_node_env(DOMAIN);
 
   uint8_t *frame = make_frame();
   sensor_msgs_msg_dds__Image_ msg;
@@ -309,10 +253,9 @@ int main(int argc, char **argv) {
   fflush(stdout);
 
   /* 1. CPU while frames arrive: the bare subscriber first, then the node. */
-  lms_emu *emu = lms_emu_start(NULL);
-  if (!emu) return 1;
   char url[64];
-  snprintf(url, sizeof url, "http://127.0.0.1:%u", lms_emu_port(emu));
+  lms_emu *emu = bench_start_emulator(url, sizeof url);
+  if (!emu) return 1;
   ros_context *ctx;
   ros_node *nd;
   ros_publisher *pub;
@@ -326,8 +269,9 @@ int main(int argc, char **argv) {
     return 1;
   }
 
-  FILE *bare_out = NULL;
-  pid_t bare = spawn_self("--bare-sub", NULL, &bare_out);
+  int bare_fd;
+  pid_t bare = bench_spawn_self("--bare-sub", NULL, &bare_fd, NULL);
+  FILE *bare_out = fdopen(bare_fd, "r");
   if (!wait_matched(ctx, pub, 1, 10000)) {
     fprintf(stderr, "bare subscriber not matched within 10 s\n");
     return 1;
@@ -335,7 +279,7 @@ int main(int argc, char **argv) {
   double bare_idle = cpu_idle(ctx, bare, 1000);
   long bare_sent = 0;
   double bare_cpu = cpu_during(ctx, pub, &msg, bare, seconds, &bare_sent);
-  child_stop(bare);
+  bench_child_end(bare, SIGINT);
   long bare_frames = -1;
   if (!bare_out || fscanf(bare_out, "%ld", &bare_frames) != 1) bare_frames = -1;
   if (bare_out) fclose(bare_out);
@@ -343,12 +287,12 @@ int main(int argc, char **argv) {
   int64_t gone = clock_mono_ms() + 5000;
   while (ros_publisher_subscription_count(pub) > 0 && clock_mono_ms() < gone) ros_context_spin(ctx, 10);
 
-  pid_t node = spawn_self("--node", url, NULL);
+  pid_t node = bench_spawn_self("--node", url, NULL, NULL);
   int64_t end = clock_mono_ms() + 10000;
   while (!ros_action_client_is_server_ready(ac) && clock_mono_ms() < end) ros_context_spin(ctx, 5);
   if (!ros_action_client_is_server_ready(ac) || !wait_matched(ctx, pub, 1, 10000)) {
     fprintf(stderr, "node not ready within 10 s\n");
-    child_stop(node);
+    bench_child_end(node, SIGINT);
     return 1;
   }
   cpu_idle(ctx, node, 1500); /* settle: first status, model probe */
@@ -383,7 +327,7 @@ int main(int argc, char **argv) {
               bench_percentile(without, goals, 0.99), "ms");
   }
 
-  child_stop(node);
+  bench_child_end(node, SIGINT);
   free(with);
   free(without);
   free(ours);

@@ -14,11 +14,9 @@
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <dds/dds.h>
@@ -35,8 +33,6 @@
 #define CHAT_MODEL "llama-3.2-1b-instruct"
 #define N_CONC 64
 #define START_RUNS 5
-
-extern char **environ;
 
 typedef lm_studio_interfaces_action_dds__ChatCompletion_Goal_ chat_goal;
 static const ros_action_type chat_type = ROS_ACTION_TYPE(lm_studio_interfaces, ChatCompletion);
@@ -80,95 +76,41 @@ typedef struct child {
 
 static child spawn_self(const char *mode, const char *arg, bool pipes) {
   child c = {0, NULL, -1};
-  int outp[2], inp[2];
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  if (pipes) {
-    if (pipe(outp) || pipe(inp)) exit(1);
-    posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
-    posix_spawn_file_actions_adddup2(&fa, inp[0], 0);
-    posix_spawn_file_actions_addclose(&fa, outp[0]);
-    posix_spawn_file_actions_addclose(&fa, inp[1]);
-  }
-  char *argv[] = {(char *)"/proc/self/exe", (char *)mode, (char *)arg, NULL};
-  if (posix_spawn(&c.pid, "/proc/self/exe", &fa, NULL, argv, environ) != 0) {
-    perror("posix_spawn");
-    exit(1);
-  }
-  posix_spawn_file_actions_destroy(&fa);
-  if (pipes) {
-    close(outp[1]);
-    close(inp[0]);
-    c.out = fdopen(outp[0], "r");
-    c.in_fd = inp[1];
-  }
+  int out_fd;
+  c.pid = bench_spawn_self(mode, arg, pipes ? &out_fd : NULL, pipes ? &c.in_fd : NULL);
+  if (pipes) c.out = fdopen(out_fd, "r");
   return c;
 }
 
 static void child_end(child *c, int sig) {
   if (c->in_fd >= 0) close(c->in_fd);
-  if (sig) kill(c->pid, sig);
-  int st;
-  waitpid(c->pid, &st, 0);
+  bench_child_end(c->pid, sig);
   if (c->out) fclose(c->out);
   c->out = NULL;
   c->in_fd = -1;
 }
 
-static long rss_kib_of(pid_t pid) {
-  char path[64], line[256];
-  snprintf(path, sizeof path, "/proc/%d/status", (int)pid);
-  FILE *f = fopen(path, "r");
-  long kib = -1;
-  while (f && fgets(line, sizeof line, f))
-    if (sscanf(line, "VmRSS: %ld", &kib) == 1) break;
-  if (f) fclose(f);
-  return kib;
-}
-
 /* ---- goals through the node ---- */
 
-typedef struct goal_rec {
-  int64_t sent_ns, first_fb_ns, done_ns;
-  long feedback;
-  bool done;
-  ros_goal_status status;
-} goal_rec;
-
-static void g_feedback(void *user, const ros_goal_id *id, const void *fb) {
-  goal_rec *r = user;
-  if (r->feedback++ == 0) r->first_fb_ns = clock_mono_ns();
-}
-
-static void g_result(void *user, const ros_goal_id *id, ros_status st, ros_goal_status status,
-                     const void *result) {
-  goal_rec *r = user;
-  r->done = true;
-  r->done_ns = clock_mono_ns();
-  r->status = st == ROS_OK ? status : ROS_GOAL_STATUS_UNKNOWN;
-}
-
-static const ros_action_goal_callbacks goal_cb = {NULL, g_feedback, NULL, g_result};
-
 /* max_tokens <= 0: the node's parameter (500). */
-static void send_chat(ros_action_client *ac, goal_rec *r, const char *prompt, int max_tokens) {
+static void send_chat(ros_action_client *ac, bench_goal *r, const char *prompt, int max_tokens) {
   memset(r, 0, sizeof *r);
   chat_goal g = {(char *)prompt, (char *)"", (char *)"", max_tokens, 0.0f, 0, false, true, false};
   ros_error e;
   r->sent_ns = clock_mono_ns();
-  if (ros_action_client_send_goal(ac, &g, &goal_cb, r, NULL, &e) != ROS_OK) {
+  if (ros_action_client_send_goal(ac, &g, &bench_goal_callbacks, r, NULL, &e) != ROS_OK) {
     fprintf(stderr, "send_goal: %s\n", e.message);
     exit(1);
   }
 }
 
-static bool all_done(goal_rec *r, int n) {
+static bool all_done(bench_goal *r, int n) {
   for (int i = 0; i < n; i++)
     if (!r[i].done) return false;
   return true;
 }
 
-static void spin_until_done(ros_context *ctx, goal_rec *r, int n, int ms) {
+static void spin_until_done(ros_context *ctx, bench_goal *r, int n, int ms) {
   int64_t end = clock_mono_ms() + ms;
   while (!all_done(r, n) && clock_mono_ms() < end) ros_context_spin(ctx, 5);
   if (!all_done(r, n)) {
@@ -243,14 +185,10 @@ int main(int argc, char **argv) {
     fprintf(stderr, "usage: bench_lm_node [goals] [tokens_one] [tokens_each]\n");
     return 2;
   }
-  setenv("ROS_DOMAIN_ID", DOMAIN, 1);
-  if (!getenv("CYCLONEDDS_URI")) setenv("CYCLONEDDS_URI", "file://" LMS_LOOPBACK_XML, 1);
-  signal(SIGPIPE, SIG_IGN);
-
-  lms_emu *emu = lms_emu_start(NULL);
-  if (!emu) return 1;
+  bench_node_env(DOMAIN);
   char url[64];
-  snprintf(url, sizeof url, "http://127.0.0.1:%u", lms_emu_port(emu));
+  lms_emu *emu = bench_start_emulator(url, sizeof url);
+  if (!emu) return 1;
   llm_config cfg = {.base_url = url};
   llm_client *lc = llm_client_create(&cfg, NULL);
   llm_client_start(lc);
@@ -310,7 +248,7 @@ int main(int argc, char **argv) {
   /* 3a. Idle memory (after a status period and a probe), vs a process with only a context. */
   int64_t settle = clock_mono_ms() + 1500;
   while (clock_mono_ms() < settle) ros_context_spin(ctx, 10);
-  long node_idle = rss_kib_of(node.pid);
+  long node_idle = bench_proc_status_kib(node.pid, "VmRSS:");
   child bare = spawn_self("--bare-context", NULL, true);
   char line[32];
   if (!fgets(line, sizeof line, bare.out)) {
@@ -318,14 +256,14 @@ int main(int argc, char **argv) {
     return 1;
   }
   clock_sleep_ms(1500);
-  long bare_rss = rss_kib_of(bare.pid);
+  long bare_rss = bench_proc_status_kib(bare.pid, "VmRSS:");
   child_end(&bare, 0);
 
   /* 1. Time to first feedback, interleaved with the client-alone baseline. */
   double *ours = calloc((size_t)goals, sizeof *ours), *base = calloc((size_t)goals, sizeof *base);
   const char *prompt = "time to first feedback";
   for (int i = 0; i < goals; i++) {
-    goal_rec r;
+    bench_goal r;
     send_chat(ac, &r, prompt, 500);
     spin_until_done(ctx, &r, 1, 10000);
     if (r.status != ROS_GOAL_STATUS_SUCCEEDED || r.feedback < 1) {
@@ -347,7 +285,7 @@ int main(int argc, char **argv) {
   /* 2. Feedback messages per second: 1 goal, then N_CONC goals at once. */
   char big[128];
   snprintf(big, sizeof big, "[[tokens=%ld]] go", tokens_one);
-  goal_rec r1;
+  bench_goal r1;
   send_chat(ac, &r1, big, (int)tokens_one);
   spin_until_done(ctx, &r1, 1, 120000);
   probe p1;
@@ -359,7 +297,7 @@ int main(int argc, char **argv) {
             (double)p1.deltas * 1e9 / (double)(p1.done_ns - p1.submit_ns), "msg/s");
 
   snprintf(big, sizeof big, "[[tokens=%ld]] go", tokens_each);
-  goal_rec rc[N_CONC];
+  bench_goal rc[N_CONC];
   int64_t t0 = clock_mono_ns();
   for (int i = 0; i < N_CONC; i++) send_chat(ac, &rc[i], big, (int)tokens_each);
   spin_until_done(ctx, rc, N_CONC, 300000);
@@ -387,7 +325,7 @@ int main(int argc, char **argv) {
             (double)d_total * 1e9 / (double)(b1 - b0), "msg/s");
 
   /* 3b. Memory with N_CONC endless streams open. */
-  goal_rec re[N_CONC];
+  bench_goal re[N_CONC];
   for (int i = 0; i < N_CONC; i++) send_chat(ac, &re[i], "[[fault=endless interval_ms=50]] go", 1000000);
   int64_t end = clock_mono_ms() + 10000;
   int flowing = 0;
@@ -399,7 +337,7 @@ int main(int argc, char **argv) {
   }
   settle = clock_mono_ms() + 1000;
   while (clock_mono_ms() < settle) ros_context_spin(ctx, 5);
-  long node_busy = rss_kib_of(node.pid);
+  long node_busy = bench_proc_status_kib(node.pid, "VmRSS:");
   printf("# RSS of the node process; baseline = a process that only created a ROS context "
          "(%d of %d endless streams flowing at the busy sample)\n", flowing, N_CONC);
   bench_row("node RSS idle", (double)node_idle, (double)bare_rss, "KiB");

@@ -2,15 +2,46 @@
 #include "bench_node_util.h"
 
 #include <dirent.h>
-#include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
+#include "common/clock.h"
 #include "nodes/lm_node.h"
 #include "ros/ros_args.h"
+
+static void goal_feedback(void *user, const ros_goal_id *id, const void *fb) {
+  (void)id, (void)fb;
+  bench_goal *r = user;
+  if (r->feedback++ == 0) r->first_fb_ns = clock_mono_ns();
+}
+
+static void goal_result(void *user, const ros_goal_id *id, ros_status st, ros_goal_status status,
+                        const void *result) {
+  (void)id, (void)result;
+  bench_goal *r = user;
+  r->done = true;
+  r->done_ns = clock_mono_ns();
+  r->status = st == ROS_OK ? status : ROS_GOAL_STATUS_UNKNOWN;
+}
+
+const ros_action_goal_callbacks bench_goal_callbacks = {NULL, goal_feedback, NULL, goal_result};
+
+void bench_node_env(const char *domain) {
+  setenv("ROS_DOMAIN_ID", domain, 1);
+  if (!getenv("CYCLONEDDS_URI")) setenv("CYCLONEDDS_URI", "file://" LMS_LOOPBACK_XML, 1);
+  signal(SIGPIPE, SIG_IGN);
+}
+
+lms_emu *bench_start_emulator(char *url, size_t url_size) {
+  lms_emu *emu = lms_emu_start(NULL);
+  if (emu) snprintf(url, url_size, "http://127.0.0.1:%u", lms_emu_port(emu));
+  return emu;
+}
 
 int bench_run_node(const char *prog, const char *url, const char *model,
                    const char *const *extra_params) {
@@ -50,14 +81,19 @@ int bench_run_node(const char *prog, const char *url, const char *model,
 
 extern char **environ;
 
-pid_t bench_spawn_self(const char *mode, const char *arg, int *out) {
-  int p[2] = {-1, -1};
+pid_t bench_spawn_self(const char *mode, const char *arg, int *out, int *in) {
+  int outp[2] = {-1, -1}, inp[2] = {-1, -1};
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   if (out) {
-    if (pipe(p)) exit(1);
-    posix_spawn_file_actions_adddup2(&fa, p[1], 1);
-    posix_spawn_file_actions_addclose(&fa, p[0]);
+    if (pipe(outp)) exit(1);
+    posix_spawn_file_actions_adddup2(&fa, outp[1], 1);
+    posix_spawn_file_actions_addclose(&fa, outp[0]);
+  }
+  if (in) {
+    if (pipe(inp)) exit(1);
+    posix_spawn_file_actions_adddup2(&fa, inp[0], 0);
+    posix_spawn_file_actions_addclose(&fa, inp[1]);
   }
   char *argv[] = {(char *)"/proc/self/exe", (char *)mode, (char *)arg, NULL};
   pid_t pid;
@@ -67,11 +103,20 @@ pid_t bench_spawn_self(const char *mode, const char *arg, int *out) {
   }
   posix_spawn_file_actions_destroy(&fa);
   if (out) {
-    close(p[1]);
-    fcntl(p[0], F_SETFL, O_NONBLOCK);
-    *out = p[0];
+    close(outp[1]);
+    *out = outp[0];
+  }
+  if (in) {
+    close(inp[0]);
+    *in = inp[1];
   }
   return pid;
+}
+
+void bench_child_end(pid_t pid, int sig) {
+  if (sig) kill(pid, sig);
+  int st;
+  waitpid(pid, &st, 0);
 }
 
 long bench_proc_status_kib(pid_t pid, const char *field) {

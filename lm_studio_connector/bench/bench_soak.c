@@ -15,13 +15,13 @@
  * Scale: SOAK_SCALE (default 1: 10000 sequential goals, 3 bursts of 1000, 20 killed clients;
  * e.g. 0.05 for a quick run). SOAK_HOLD_S=N keeps the node N s at the end, to inspect it
  * (e.g. gdb -p <pid> -batch -ex 'call (void)malloc_stats()'). */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "bench_node_util.h"
@@ -52,12 +52,6 @@ static const ros_action_type chat_type = ROS_ACTION_TYPE(lm_studio_interfaces, C
 static const ros_action_type text_type = ROS_ACTION_TYPE(lm_studio_interfaces, TextCompletion);
 
 /* ---- child processes ---- */
-
-static void end_child(pid_t pid, int sig) {
-  kill(pid, sig);
-  int st;
-  waitpid(pid, &st, 0);
-}
 
 /* --bare-server: an action server that succeeds every goal at once (the baseline). */
 static void bare_accepted(void *user, ros_action_goal *h) {
@@ -320,7 +314,10 @@ static int doomed_clients(soak *s, int n) {
     int out[KILL_AT_ONCE];
     bool seen[KILL_AT_ONCE] = {false};
     int k = n - done < KILL_AT_ONCE ? n - done : KILL_AT_ONCE, waiting = k;
-    for (int i = 0; i < k; i++) pid[i] = bench_spawn_self("--client", NULL, &out[i]);
+    for (int i = 0; i < k; i++) {
+      pid[i] = bench_spawn_self("--client", NULL, &out[i], NULL);
+      fcntl(out[i], F_SETFL, O_NONBLOCK); /* polled between turns */
+    }
     int64_t end = clock_mono_ms() + 30000;
     while (waiting > 0 && clock_mono_ms() < end) {
       turn(s, 5);
@@ -330,11 +327,11 @@ static int doomed_clients(soak *s, int n) {
         seen[i] = true; /* the child writes nothing before its "streaming" line */
         streamed++;
         waiting--;
-        end_child(pid[i], SIGKILL);
+        bench_child_end(pid[i], SIGKILL);
       }
     }
     for (int i = 0; i < k; i++) {
-      if (!seen[i]) end_child(pid[i], SIGKILL);
+      if (!seen[i]) bench_child_end(pid[i], SIGKILL);
       close(out[i]);
     }
   }
@@ -378,14 +375,10 @@ int main(int argc, char **argv) {
   }
   int n_seq = (int)scaled(10000, scale, 10), n_conc = (int)scaled(1000, scale, 10);
   int n_kill = (int)scaled(20, scale, 2), n_bare = n_seq < 2000 ? n_seq : 2000;
-  setenv("ROS_DOMAIN_ID", DOMAIN, 1);
-  if (!getenv("CYCLONEDDS_URI")) setenv("CYCLONEDDS_URI", "file://" LMS_LOOPBACK_XML, 1);
-  signal(SIGPIPE, SIG_IGN);
-
-  lms_emu *emu = lms_emu_start(NULL);
-  if (!emu) return 1;
+  bench_node_env(DOMAIN);
   char url[64];
-  snprintf(url, sizeof url, "http://127.0.0.1:%u", lms_emu_port(emu));
+  lms_emu *emu = bench_start_emulator(url, sizeof url);
+  if (!emu) return 1;
 
   soak s;
   memset(&s, 0, sizeof s);
@@ -416,8 +409,8 @@ int main(int argc, char **argv) {
   s.frame.data._buffer = pixels;
   s.frame.data._length = s.frame.data._maximum = (uint32_t)FRAME_W * FRAME_H * 3;
 
-  pid_t node = bench_spawn_self("--node", url, NULL);
-  pid_t bare = bench_spawn_self("--bare-server", NULL, NULL);
+  pid_t node = bench_spawn_self("--node", url, NULL, NULL);
+  pid_t bare = bench_spawn_self("--bare-server", NULL, NULL, NULL);
   if (ros_action_client_wait_for_server(s.chat, 20000000000LL) != ROS_OK ||
       ros_action_client_wait_for_server(s.text, 20000000000LL) != ROS_OK ||
       ros_action_client_wait_for_server(s.bare, 20000000000LL) != ROS_OK) {
@@ -523,8 +516,8 @@ int main(int argc, char **argv) {
     fflush(stdout);
     spin_ms(&s, 1000 * (int)strtol(getenv("SOAK_HOLD_S"), NULL, 10));
   }
-  end_child(node, SIGINT);
-  end_child(bare, SIGINT);
+  bench_child_end(node, SIGINT);
+  bench_child_end(bare, SIGINT);
   free(r);
   free(pixels);
   ros_subscription_destroy(status);

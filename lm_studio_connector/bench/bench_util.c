@@ -69,14 +69,3 @@ int bench_ddsperf_throughput(int domain, int seconds, int size, double *samples_
   *samples_per_s = best;
   return best > 0 ? 0 : -1;
 }
-
-long bench_rss_kib(void) {
-  FILE *f = fopen("/proc/self/status", "r");
-  if (!f) return -1;
-  char line[256];
-  long kib = -1;
-  while (fgets(line, sizeof line, f))
-    if (sscanf(line, "VmRSS: %ld kB", &kib) == 1) break;
-  fclose(f);
-  return kib;
-}

@@ -17,7 +17,5 @@ int bench_ddsperf_latency(int domain, int seconds, const char *mode, double *p50
 /* Samples per second ddsperf sub receives from ddsperf pub (two processes, `size`-byte
  * samples, reliable) for `seconds`. */
 int bench_ddsperf_throughput(int domain, int seconds, int size, double *samples_per_s);
-/* Resident set size of this process in KiB (from /proc/self/status), or -1. */
-long bench_rss_kib(void);
 
 #endif

@@ -23,7 +23,7 @@ void timg_rgb_to_yuv(const uint8_t rgb[3], uint8_t *y, uint8_t *u, uint8_t *v);
 uint8_t *timg_make_raw(const char *enc, const uint8_t *rgb, uint32_t w, uint32_t h, uint32_t pad, int big,
                        uint32_t *step, size_t *len);
 
-/* Decodes a JPEG or PNG with TurboJPEG / libpng directly into RGB (JPEG only). Caller frees. */
+/* Decodes a JPEG with TurboJPEG directly into RGB. Caller frees. */
 uint8_t *timg_decode_jpeg(const uint8_t *jpeg, size_t len, int *w, int *h);
 
 /* Max absolute channel difference between pixel (x, y) of an RGB image of width w and c. */

@@ -188,15 +188,8 @@ static image_status read_exact(int fd, size_t size, size_t max, uint8_t *buf, co
   return IMAGE_OK;
 }
 
-typedef struct dirs {
-  char lex[LMS_MAX_IMAGE_ALLOWED_DIRS][PATH_MAX]; /* as configured, normalised ("" if unusable) */
-  char *real[LMS_MAX_IMAGE_ALLOWED_DIRS];         /* realpath, NULL if it does not resolve */
-  size_t n;
-} dirs;
-
-static void dirs_free(dirs *d) {
-  for (size_t i = 0; i < d->n; i++) free(d->real[i]);
-  free(d);
+static void free_all(char **p, size_t n) {
+  for (size_t i = 0; i < n; i++) free(p[i]);
 }
 
 /* Loads and checks a file already known to be inside allowed directory dir. */
@@ -262,38 +255,37 @@ image_status image_file_load(const char *path, const char *const *allowed_dirs, 
   const char *sys = system_dir_of(lexical);
   if (sys) return system_refused(sys, qpath, err);
 
-  dirs *d = calloc(1, sizeof *d);
-  if (!d) return image_error_set(err, IMAGE_ERR_NO_MEMORY, "no memory to check image directories");
-  d->n = n_dirs;
+  char *real[LMS_MAX_IMAGE_ALLOWED_DIRS] = {NULL}; /* each allowed directory's realpath, or NULL */
   bool lex_ok = false;
   for (size_t i = 0; i < n_dirs; i++) {
     const char *a = allowed_dirs[i];
-    if (!a || a[0] != '/' || strlen(a) >= PATH_MAX || !normalize(a, d->lex[i])) continue; /* unusable entry */
-    d->real[i] = realpath(a, NULL);
-    if (inside(d->lex[i], lexical) || (d->real[i] && inside(d->real[i], lexical))) lex_ok = true;
+    char lex[PATH_MAX]; /* as configured, normalised */
+    if (!a || a[0] != '/' || strlen(a) >= PATH_MAX || !normalize(a, lex)) continue; /* unusable entry */
+    real[i] = realpath(a, NULL);
+    if (inside(lex, lexical) || (real[i] && inside(real[i], lexical))) lex_ok = true;
   }
   image_status st;
   if (!lex_ok) {
     st = image_error_set(err, IMAGE_ERR_PATH_NOT_ALLOWED,
                          "image path '%s' is outside the allowed image directories (image_allowed_dirs)", qpath);
-    dirs_free(d);
+    free_all(real, n_dirs);
     return st;
   }
   char *resolved = realpath(path, NULL);
   if (!resolved) {
     st = open_errno(errno, qpath, err);
-    dirs_free(d);
+    free_all(real, n_dirs);
     return st;
   }
   if ((sys = system_dir_of(resolved)) != NULL) { /* reached through a symbolic link */
     st = system_refused(sys, qpath, err);
     free(resolved);
-    dirs_free(d);
+    free_all(real, n_dirs);
     return st;
   }
   const char *dir = NULL;
   for (size_t i = 0; i < n_dirs && !dir; i++)
-    if (d->real[i] && inside(d->real[i], resolved)) dir = d->real[i];
+    if (real[i] && inside(real[i], resolved)) dir = real[i];
   if (!dir)
     st = image_error_set(err, IMAGE_ERR_PATH_NOT_ALLOWED,
                          "image path '%s' leads outside the allowed image directories (through a symbolic link or '..')",
@@ -301,6 +293,6 @@ image_status image_file_load(const char *path, const char *const *allowed_dirs, 
   else
     st = load_below(dir, resolved, max_bytes, out_bytes, out_len, out_mime, qpath, err);
   free(resolved);
-  dirs_free(d);
+  free_all(real, n_dirs);
   return st;
 }

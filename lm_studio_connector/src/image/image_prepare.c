@@ -18,10 +18,9 @@ image_options image_options_default(void) {
   return o;
 }
 
-/* Resizes v to fit opt->max_size when needed, then encodes as JPEG into *out. */
-static image_status fit_and_encode(const image_view *v, const image_options *opt, image_encoded *out, image_error *err) {
-  uint32_t w, h;
-  image_fit_size(v->width, v->height, opt->max_size, &w, &h);
+/* Encodes v as JPEG at w x h (resized first when v has another size) into *out. */
+static image_status encode_at(const image_view *v, uint32_t w, uint32_t h, const image_options *opt,
+                              image_encoded *out, image_error *err) {
   image_pixels small = {0};
   image_view src = *v;
   if (w != v->width || h != v->height) {
@@ -39,6 +38,13 @@ static image_status fit_and_encode(const image_view *v, const image_options *opt
   return IMAGE_OK;
 }
 
+/* Resizes v to fit opt->max_size when needed, then encodes as JPEG into *out. */
+static image_status fit_and_encode(const image_view *v, const image_options *opt, image_encoded *out, image_error *err) {
+  uint32_t w, h;
+  image_fit_size(v->width, v->height, opt->max_size, &w, &h);
+  return encode_at(v, w, h, opt, out, err);
+}
+
 static image_status check_options(const image_options *opt, image_error *err) {
   if (opt->quality < 1 || opt->quality > 100)
     return image_error_set(err, IMAGE_ERR_INVALID_ARGUMENT, "JPEG quality %d is outside 1..100", opt->quality);
@@ -50,12 +56,11 @@ image_status image_prepare_raw(const image_raw *raw, const image_options *opt, i
   if (!opt) opt = &def;
   if (!out) return image_error_set(err, IMAGE_ERR_INVALID_ARGUMENT, "output is NULL");
   image_status st = check_options(opt, err);
-  if (st == IMAGE_OK) st = image_raw_check(raw, err);
   if (st != IMAGE_OK) return st;
   image_view v;
   if (image_raw_direct_view(raw, &v)) return fit_and_encode(&v, opt, out, err);
   image_pixels px = {0};
-  st = image_raw_to_pixels(raw, &px, err);
+  st = image_raw_to_pixels(raw, &px, err); /* checks raw, as image_raw_direct_view did */
   if (st != IMAGE_OK) return st;
   v = image_pixels_view(&px);
   st = fit_and_encode(&v, opt, out, err);
@@ -101,22 +106,8 @@ image_status image_prepare_compressed(const char *format, const uint8_t *data, s
   image_pixels px = {0};
   if ((st = image_decode(data, len, w > h ? w : h, &px, &inner)) != IMAGE_OK) return with_format(format, &inner, err);
   image_view v = image_pixels_view(&px);
-  /* A DCT-scaled decode may differ from the original size by rounding: fit the original. */
-  image_encoded enc;
-  if (v.width == w && v.height == h) {
-    st = fit_and_encode(&v, opt, &enc, err);
-  } else {
-    image_pixels small = {0};
-    st = image_resize(&v, w, h, &small, err);
-    if (st == IMAGE_OK) {
-      image_view sv = image_pixels_view(&small);
-      image_options exact = *opt;
-      exact.max_size = 0;
-      st = fit_and_encode(&sv, &exact, &enc, err);
-      image_pixels_free(&small);
-    }
-  }
+  /* The original's fitted size: a DCT-scaled decode may differ from it by rounding. */
+  st = encode_at(&v, w, h, opt, out, err);
   image_pixels_free(&px);
-  if (st == IMAGE_OK) *out = enc;
   return st;
 }

@@ -141,12 +141,12 @@ static bool apply_common(emu_req *r, const emu_directives *d, const emu_model *j
     h = emu_hash(h, r->body.data ? r->body.data : "", r->body.len);
     if (emu_close_once_first(e, h)) return true; /* MHD_NO: close without a response byte */
   }
-  if (jit && !emu_model_is_loaded(e, jit) && d->jit_off) {
-    *ret = emu_reply_error_obj(r, 400, no_models_loaded, "invalid_request_error", "model",
-                               NULL);
-    return true;
-  }
   if (jit && !emu_model_is_loaded(e, jit)) {
+    if (d->jit_off) {
+      *ret = emu_reply_error_obj(r, 400, no_models_loaded, "invalid_request_error", "model",
+                                 NULL);
+      return true;
+    }
     long long ms = d->jit_ms >= 0 ? d->jit_ms : EMU_DEFAULT_JIT_MS;
     if (!emu_sleep_us(e, r->fd, ms * 1000)) return true;
     emu_model_set_loaded(e, jit);
