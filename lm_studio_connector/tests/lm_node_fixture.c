@@ -85,6 +85,27 @@ bool lm_test_spin_until(lm_node *node, const bool *flag, int ms) {
   return *flag;
 }
 
+void lm_test_spin_for(lm_node *node, int ms) {
+  int64_t end = clock_mono_ms() + ms;
+  while (clock_mono_ms() < end) lm_node_spin_once(node, 10);
+}
+
+void lm_test_wait_publisher_matched(lm_node *node, ros_publisher *p) {
+  int64_t end = clock_mono_ms() + 5000;
+  while (ros_publisher_subscription_count(p) < 1 && clock_mono_ms() < end)
+    lm_node_spin_once(node, 10);
+  CHECK_MSG(ros_publisher_subscription_count(p) >= 1, "publisher %s not matched",
+            ros_publisher_topic(p));
+}
+
+void lm_test_wait_subscription_matched(lm_node *node, ros_subscription *s) {
+  int64_t end = clock_mono_ms() + 5000;
+  while (ros_subscription_publisher_count(s) < 1 && clock_mono_ms() < end)
+    lm_node_spin_once(node, 10);
+  CHECK_MSG(ros_subscription_publisher_count(s) >= 1, "subscription %s not matched",
+            ros_subscription_topic(s));
+}
+
 void goal_rec_init(goal_rec *r) {
   memset(r, 0, sizeof *r);
   dynbuf_init(&r->feedback, 1u << 20);

@@ -10,6 +10,7 @@
 #include "ros/ros_action_client.h"
 #include "ros/ros_args.h"
 #include "ros/ros_node.h"
+#include "ros/ros_topic.h"
 
 /* Creates the node in namespace ns (NULL = "/") from "--ros-args -p P" for every P of params,
  * then of extra (both NULL-terminated; extra may be NULL), and a client node named client on
@@ -25,6 +26,12 @@ void lm_test_node_start_opts(const lm_node_options *base, const char *const *par
 void lm_test_node_stop(ros_args *args, lm_node *node, ros_node *cli);
 /* Spins the node's loop until *flag or ms pass; returns *flag. */
 bool lm_test_spin_until(lm_node *node, const bool *flag, int ms);
+/* Spins the node's loop for ms. */
+void lm_test_spin_for(lm_node *node, int ms);
+/* Spin the node's loop until the publisher has a matched reader, or the subscription a matched
+ * writer (up to 5 s); fail the test case otherwise. */
+void lm_test_wait_publisher_matched(lm_node *node, ros_publisher *p);
+void lm_test_wait_subscription_matched(lm_node *node, ros_subscription *s);
 
 /* Runs executable exe with argv (argv[0] first, NULL-terminated) in a child process, which is
  * killed should the test process end first (a failed CHECK). */

@@ -56,10 +56,7 @@ static void fx_init_cfg(fx *f, const char *const *extra, bool no_api_v0) {
   CHECK(ros_publisher_create(f->cli, "/image_input", "sensor_msgs/msg/Image", &ros_qos_default,
                              &f->raw, &e) == ROS_OK);
   CHECK(ros_action_client_wait_for_server(f->chat, WAIT_NS) == ROS_OK);
-  int64_t end = clock_mono_ms() + 5000;
-  while (ros_publisher_subscription_count(f->raw) < 1 && clock_mono_ms() < end)
-    lm_node_spin_once(f->node, 10);
-  CHECK(ros_publisher_subscription_count(f->raw) >= 1);
+  lm_test_wait_publisher_matched(f->node, f->raw);
 }
 
 static void fx_init_ex(fx *f, const char *const *extra) { fx_init_cfg(f, extra, false); }
@@ -69,11 +66,6 @@ static void fx_fini(fx *f) {
   ros_action_client_destroy(f->chat);
   lm_test_node_stop(&f->args, f->node, f->cli);
   lms_emu_stop(f->emu);
-}
-
-static void spin_for(fx *f, int ms) {
-  int64_t end = clock_mono_ms() + ms;
-  while (clock_mono_ms() < end) lm_node_spin_once(f->node, 10);
 }
 
 /* ---- goals ---- */
@@ -186,7 +178,7 @@ static void publish_image(fx *f, const char *enc, bool big, uint32_t pad) {
   m.data._length = m.data._maximum = (uint32_t)len;
   ros_error e;
   CHECK_MSG(ros_publisher_publish(f->raw, &m, &e) == ROS_OK, "%s", e.message);
-  spin_for(f, 300);
+  lm_test_spin_for(f->node, 300);
   free(data);
 }
 
@@ -297,7 +289,7 @@ static int emu_open_sockets(fx *f, int *close_wait) {
 static void expect_emulator_let_go(fx *f) {
   int64_t end = clock_mono_ms() + 4000;
   int open = 0, cw = 0;
-  while ((open = emu_open_sockets(f, &cw)) > 0 && clock_mono_ms() < end) spin_for(f, 50);
+  while ((open = emu_open_sockets(f, &cw)) > 0 && clock_mono_ms() < end) lm_test_spin_for(f->node, 50);
   CHECK_MSG(open == 0, "%d emulator connections still open (%d in CLOSE_WAIT)", open, cw);
 }
 
@@ -341,7 +333,7 @@ TEST(lm_node_more_results_expire_after_action_result_timeout)
   CHECK_EQ_INT(c.code, ROS_CANCEL_GOAL_TERMINATED);
   int64_t end = clock_mono_ms() + 10000; /* expiry is checked every result_timeout / 4 */
   do {
-    spin_for(&f, 250);
+    lm_test_spin_for(f.node, 250);
     cancel_and_wait(&f, &r, &c);
   } while (c.code != ROS_CANCEL_UNKNOWN_GOAL_ID && clock_mono_ms() < end);
   CHECK_EQ_INT(c.code, ROS_CANCEL_UNKNOWN_GOAL_ID);
@@ -383,7 +375,7 @@ TEST(lm_node_more_cancel_at_each_stage)
   goal_rec r;
   /* Before the first byte: nothing so far. */
   send_goal(&f, &r, "wait [[delay_first_ms=2000]]", "", true, false);
-  spin_for(&f, 400);
+  lm_test_spin_for(f.node, 400);
   CHECK(!r.done);
   expect_canceled(&f, &r, "");
   CHECK_EQ_INT(r.n_feedback, 0);
@@ -391,7 +383,7 @@ TEST(lm_node_more_cancel_at_each_stage)
   /* During a stream that would never end: the text streamed so far. */
   send_goal(&f, &r, "go on [[fault=endless interval_ms=20]]", "", true, false);
   wait_feedback(&f, &r, 3);
-  spin_for(&f, 60);
+  lm_test_spin_for(f.node, 60);
   expect_canceled(&f, &r, NULL);
   CHECK(r.feedback.len > 0);
   goal_rec_fini(&r);
@@ -553,7 +545,7 @@ TEST(lm_node_more_status_plain_openai_server_claims_nothing)
   ros_error e;
   CHECK(ros_subscription_create(f.cli, "/lm_studio_status", "std_msgs/msg/String", NULL,
                                 on_status, &r, &s, &e) == ROS_OK);
-  spin_for(&f, 1000); /* several probes answered */
+  lm_test_spin_for(f.node, 1000); /* several probes answered */
   json_t *j = wait_status(&f, &r, CHAT_MODEL, false);
   CHECK_MSG(json_is_true(json_object_get(j, "connected")), "%s", r.last);
   const char *keys[] = {"model_type", "vision", "tool_use", "model_state",

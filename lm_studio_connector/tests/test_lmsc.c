@@ -100,11 +100,6 @@ static void fx_fini(fx *f) {
   lms_emu_stop(f->emu);
 }
 
-static void spin_for(fx *f, int ms) {
-  int64_t end = clock_mono_ms() + ms;
-  while (clock_mono_ms() < end) lm_node_spin_once(f->node, 10);
-}
-
 /* ---- running lmsc ---- */
 
 typedef struct run_opts {
@@ -282,7 +277,7 @@ TEST(lmsc_chat_streamed_output_equals_result)
   fx_init(&f);
   lmsc_run r = run_lmsc(&f, ARGS("chat", "--no-history", "tell me [[tokens=40 interval_ms=5 delay_first_ms=300]]"));
   expect_exit(&r, 0);
-  spin_for(&f, 300); /* the node's /lm_text_response of that goal */
+  lm_test_spin_for(f.node, 300); /* the node's /lm_text_response of that goal */
   CHECK(f.last_response[0]);
   char want[8300];
   snprintf(want, sizeof want, "%s\n", f.last_response);
