@@ -67,7 +67,7 @@ pid_t lm_test_spawn(const char *exe, const char *const *argv) {
 void lm_test_interrupt_expect_exit_zero(pid_t pid) {
   CHECK(kill(pid, SIGINT) == 0);
   int status = 0;
-  int64_t end = clock_mono_ms() + 5000;
+  int64_t end = clock_mono_ms() + 10000;
   pid_t w = 0;
   while ((w = waitpid(pid, &status, WNOHANG)) == 0 && clock_mono_ms() < end) clock_sleep_ms(10);
   if (w == 0) {
