@@ -17,6 +17,7 @@
 #include "ros/ros_params.h"
 #include "ros/ros_topic.h"
 #include "lm_node_fixture.h"
+#include "test_image_util.h"
 #include "testing.h"
 
 #define WAIT_NS 5000000000LL
@@ -107,66 +108,21 @@ static const uint8_t grey[4] = {30, 100, 170, 230};
 
 static int quadrant(int x, int y) { return (y >= SIDE / 2) * 2 + (x >= SIDE / 2); }
 
-static uint8_t clamp8(int v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
-
-/* BT.601 studio range, as cameras send it. */
-static void rgb_to_yuv(const uint8_t *c, uint8_t *y, uint8_t *u, uint8_t *v) {
-  int r = c[0], g = c[1], b = c[2];
-  *y = clamp8(((66 * r + 129 * g + 25 * b + 128) >> 8) + 16);
-  *u = clamp8(((-38 * r - 74 * g + 112 * b + 128) >> 8) + 128);
-  *v = clamp8(((112 * r - 94 * g - 18 * b + 128) >> 8) + 128);
-}
-
-/* Fills data (step bytes a row) with the test picture in enc. */
-static void fill_image(uint8_t *data, uint32_t step, const char *enc, bool big) {
-  for (int y = 0; y < SIDE; y++) {
-    uint8_t *row = data + (size_t)y * step;
-    for (int x = 0; x < SIDE; x++) {
-      const uint8_t *c = quad[quadrant(x, y)];
-      uint8_t gv = grey[quadrant(x, y)];
-      if (!strcmp(enc, "rgb8")) {
-        memcpy(row + x * 3, c, 3);
-      } else if (!strcmp(enc, "bgr8")) {
-        uint8_t *p = row + x * 3;
-        p[0] = c[2], p[1] = c[1], p[2] = c[0];
-      } else if (!strcmp(enc, "rgba8")) {
-        uint8_t *p = row + x * 4;
-        p[0] = c[0], p[1] = c[1], p[2] = c[2], p[3] = 255;
-      } else if (!strcmp(enc, "bgra8")) {
-        uint8_t *p = row + x * 4;
-        p[0] = c[2], p[1] = c[1], p[2] = c[0], p[3] = 255;
-      } else if (!strcmp(enc, "mono8")) {
-        row[x] = gv;
-      } else if (!strcmp(enc, "mono16")) {
-        uint16_t v16 = (uint16_t)(gv * 257);
-        row[x * 2 + (big ? 0 : 1)] = (uint8_t)(v16 >> 8);
-        row[x * 2 + (big ? 1 : 0)] = (uint8_t)(v16 & 0xFF);
-      } else if (x % 2 == 0) { /* yuv422 (UYVY) or yuv422_yuy2 (YUYV): one pair */
-        uint8_t yy, u, v, *p = row + x * 2;
-        rgb_to_yuv(c, &yy, &u, &v);
-        if (!strcmp(enc, "yuv422"))
-          p[0] = u, p[1] = yy, p[2] = v, p[3] = yy;
-        else
-          p[0] = yy, p[1] = u, p[2] = yy, p[3] = v;
-      }
-    }
-  }
-}
-
-static uint32_t bytes_per_pixel(const char *enc) {
-  if (!strcmp(enc, "rgb8") || !strcmp(enc, "bgr8")) return 3;
-  if (!strcmp(enc, "rgba8") || !strcmp(enc, "bgra8")) return 4;
-  if (!strcmp(enc, "mono8")) return 1;
-  return 2;
-}
-
+/* Publishes the test picture (the quadrant colours, or for mono the grey levels) in enc, each
+ * row padded with pad bytes of garbage that must not show. */
 static void publish_image(fx *f, const char *enc, bool big, uint32_t pad) {
-  uint32_t step = SIDE * bytes_per_pixel(enc) + pad;
-  size_t len = (size_t)step * SIDE;
-  uint8_t *data = malloc(len);
-  CHECK(data);
-  memset(data, 0xA5, len); /* padding bytes: garbage that must not show */
-  fill_image(data, step, enc, big);
+  bool mono = strncmp(enc, "mono", 4) == 0;
+  uint8_t rgb[SIDE * SIDE * 3];
+  for (int y = 0; y < SIDE; y++)
+    for (int x = 0; x < SIDE; x++) {
+      uint8_t *p = rgb + (y * SIDE + x) * 3;
+      int q = quadrant(x, y);
+      if (mono) memset(p, grey[q], 3); /* timg_make_raw takes mono levels from green */
+      else memcpy(p, quad[q], 3);
+    }
+  uint32_t step;
+  size_t len;
+  uint8_t *data = timg_make_raw(enc, rgb, SIDE, SIDE, pad, big, &step, &len);
   sensor_msgs_msg_dds__Image_ m;
   memset(&m, 0, sizeof m);
   m.header.frame_id = "camera";
