@@ -2,6 +2,7 @@
 #include "lm_node_fixture.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -42,6 +43,13 @@ void lm_test_node_start_opts(const lm_node_options *base, const char *const *par
   ros_error e;
   CHECK_MSG(ros_node_create(lm_node_context(*node), client, NULL, NULL, cli, &e) == ROS_OK, "%s",
             e.message);
+}
+
+void lm_test_url_param(char *buf, size_t size, const char *url, unsigned port) {
+  if (url)
+    snprintf(buf, size, "lm_studio_url:=%s", url);
+  else
+    snprintf(buf, size, "lm_studio_url:=http://127.0.0.1:%u", port);
 }
 
 void lm_test_node_stop(ros_args *args, lm_node *node, ros_node *cli) {

@@ -22,6 +22,8 @@ void lm_test_node_start(const char *ns, const char *const *params, const char *c
 void lm_test_node_start_opts(const lm_node_options *base, const char *const *params,
                              const char *const *extra, const char *client, ros_args *args,
                              lm_node **node, ros_node **cli);
+/* "lm_studio_url:=<url>" into buf, or (url NULL) the emulator's at 127.0.0.1:port. */
+void lm_test_url_param(char *buf, size_t size, const char *url, unsigned port);
 /* Destroys the client node (its entities must be gone already), the node and args. */
 void lm_test_node_stop(ros_args *args, lm_node *node, ros_node *cli);
 /* Spins the node's loop until *flag or ms pass; returns *flag. */

@@ -54,10 +54,7 @@ static void fx_init_ex(fx *f, const char *url, const char *api_key, const char *
   f->emu = lms_emu_start(&ec);
   CHECK(f->emu);
   char url_arg[128], key_arg[128];
-  if (url)
-    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=%s", url);
-  else
-    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(f->emu));
+  lm_test_url_param(url_arg, sizeof url_arg, url, lms_emu_port(f->emu));
   snprintf(key_arg, sizeof key_arg, "api_key:=%s", api_key ? api_key : "''");
   const char *params[] = {url_arg, key_arg, "model_name:=" CHAT_MODEL, "status_period:=0.2",
                           NULL};

@@ -70,10 +70,7 @@ static void fx_init_ex(fx *f, const char *url, const char *ns, const char *const
   f->emu = lms_emu_start(NULL);
   CHECK(f->emu);
   char url_arg[128], dirs_arg[600];
-  if (url)
-    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=%s", url);
-  else
-    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(f->emu));
+  lm_test_url_param(url_arg, sizeof url_arg, url, lms_emu_port(f->emu));
   snprintf(dirs_arg, sizeof dirs_arg, "image_allowed_dirs:=[%s]", test_fixture("images"));
   const char *params[] = {url_arg, "model_name:=" CHAT_MODEL, "status_period:=0.2", dirs_arg,
                           NULL};
