@@ -17,6 +17,8 @@ lms_add_test_file(test_lm_node_diag.c DDS LIBS lms_lm_node_fixture lms_node_core
                   LABELS valgrind)
 lms_add_test_file(test_lm_node_images.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 90)
 lms_add_test_file(test_lm_node_more.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 120)
+# Raw images in every encoding come from the image tests' timg_make_raw.
+target_sources(test_lm_node_more PRIVATE ${CMAKE_CURRENT_SOURCE_DIR}/test_image_util.c)
 # Limits (prompt, concurrent goals, history bytes) and the API key under hostile use.
 lms_add_test_file(test_lm_node_hostile.c DDS LIBS lms_lm_node_fixture lms_node_core lms_emulator_lib TIMEOUT 120)
 target_compile_definitions(test_lm_node_hostile PRIVATE LMS_NODE_EXE="$<TARGET_FILE:lm_studio_node>")

@@ -2,6 +2,7 @@
 #include "lm_node_fixture.h"
 
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -44,6 +45,13 @@ void lm_test_node_start_opts(const lm_node_options *base, const char *const *par
             e.message);
 }
 
+void lm_test_url_param(char *buf, size_t size, const char *url, unsigned port) {
+  if (url)
+    snprintf(buf, size, "lm_studio_url:=%s", url);
+  else
+    snprintf(buf, size, "lm_studio_url:=http://127.0.0.1:%u", port);
+}
+
 void lm_test_node_stop(ros_args *args, lm_node *node, ros_node *cli) {
   CHECK_EQ_INT(ros_node_destroy(cli), ROS_OK);
   lm_node_destroy(node);
@@ -67,7 +75,7 @@ pid_t lm_test_spawn(const char *exe, const char *const *argv) {
 void lm_test_interrupt_expect_exit_zero(pid_t pid) {
   CHECK(kill(pid, SIGINT) == 0);
   int status = 0;
-  int64_t end = clock_mono_ms() + 5000;
+  int64_t end = clock_mono_ms() + 10000;
   pid_t w = 0;
   while ((w = waitpid(pid, &status, WNOHANG)) == 0 && clock_mono_ms() < end) clock_sleep_ms(10);
   if (w == 0) {
@@ -83,6 +91,27 @@ bool lm_test_spin_until(lm_node *node, const bool *flag, int ms) {
   int64_t end = clock_mono_ms() + ms;
   while (!*flag && clock_mono_ms() < end) lm_node_spin_once(node, 10);
   return *flag;
+}
+
+void lm_test_spin_for(lm_node *node, int ms) {
+  int64_t end = clock_mono_ms() + ms;
+  while (clock_mono_ms() < end) lm_node_spin_once(node, 10);
+}
+
+void lm_test_wait_publisher_matched(lm_node *node, ros_publisher *p) {
+  int64_t end = clock_mono_ms() + 5000;
+  while (ros_publisher_subscription_count(p) < 1 && clock_mono_ms() < end)
+    lm_node_spin_once(node, 10);
+  CHECK_MSG(ros_publisher_subscription_count(p) >= 1, "publisher %s not matched",
+            ros_publisher_topic(p));
+}
+
+void lm_test_wait_subscription_matched(lm_node *node, ros_subscription *s) {
+  int64_t end = clock_mono_ms() + 5000;
+  while (ros_subscription_publisher_count(s) < 1 && clock_mono_ms() < end)
+    lm_node_spin_once(node, 10);
+  CHECK_MSG(ros_subscription_publisher_count(s) >= 1, "subscription %s not matched",
+            ros_subscription_topic(s));
 }
 
 void goal_rec_init(goal_rec *r) {

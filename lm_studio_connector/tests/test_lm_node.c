@@ -54,10 +54,7 @@ static void fx_init_ex(fx *f, const char *url, const char *api_key, const char *
   f->emu = lms_emu_start(&ec);
   CHECK(f->emu);
   char url_arg[128], key_arg[128];
-  if (url)
-    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=%s", url);
-  else
-    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(f->emu));
+  lm_test_url_param(url_arg, sizeof url_arg, url, lms_emu_port(f->emu));
   snprintf(key_arg, sizeof key_arg, "api_key:=%s", api_key ? api_key : "''");
   const char *params[] = {url_arg, key_arg, "model_name:=" CHAT_MODEL, "status_period:=0.2",
                           NULL};
@@ -82,17 +79,6 @@ static void fx_fini(fx *f) {
   ros_subscription_destroy(f->responses);
   lm_test_node_stop(&f->args, f->node, f->cli);
   lms_emu_stop(f->emu);
-}
-
-static bool spin_until(fx *f, const bool *flag, int ms) {
-  int64_t end = clock_mono_ms() + ms;
-  while (!*flag && clock_mono_ms() < end) lm_node_spin_once(f->node, 10);
-  return *flag;
-}
-
-static void spin_for(fx *f, int ms) {
-  int64_t end = clock_mono_ms() + ms;
-  while (clock_mono_ms() < end) lm_node_spin_once(f->node, 10);
 }
 
 /* ---- goals ---- */
@@ -123,7 +109,7 @@ static void send_text(fx *f, goal_rec *r, goal_args a) {
 }
 
 static void wait_done(fx *f, goal_rec *r, int ms) {
-  CHECK_MSG(spin_until(f, &r->done, ms), "goal did not end within %d ms", ms);
+  CHECK_MSG(lm_test_spin_until(f->node, &r->done, ms), "goal did not end within %d ms", ms);
   CHECK_EQ_INT(r->st, ROS_OK);
   CHECK(r->response);
 }
@@ -178,7 +164,7 @@ static void run_modes(bool chat) {
     json_decref(t);
   }
   /* Every exchange went out on /lm_text_response. */
-  spin_for(&f, 200);
+  lm_test_spin_for(f.node, 200);
   CHECK_EQ_INT(f.n_responses, 3);
   json_t *j = json_loads(f.last_response, 0, NULL);
   CHECK(j);
@@ -525,7 +511,7 @@ static void call(fx *f, ros_client *c, void *req, ros_response_fn fn, call_rec *
   memset(r, 0, sizeof *r);
   ros_error e;
   CHECK_MSG(ros_client_call(c, req, fn, r, WAIT_NS, NULL, &e) == ROS_OK, "%s", e.message);
-  CHECK(spin_until(f, &r->done, 6000));
+  CHECK(lm_test_spin_until(f->node, &r->done, 6000));
   CHECK_EQ_INT(r->st, ROS_OK);
 }
 
@@ -588,7 +574,7 @@ TEST(lm_node_services_answer)
   lm_studio_interfaces_srv_dds__ResetChat_Response_ rr = {0};
   memset(&r, 0, sizeof r);
   CHECK(ros_client_call(reset, &rq, on_set_reply, &r, WAIT_NS, NULL, &e) == ROS_OK);
-  CHECK(spin_until(&f, &r.done, 5000));
+  CHECK(lm_test_spin_until(f.node, &r.done, 5000));
   CHECK(r.success); /* ResetChat_Response has the same layout as SetModel_Response */
   (void)rr;
   CHECK_EQ_INT(lm_node_history_messages(f.node), 0);
@@ -706,7 +692,7 @@ static void set_remote(fx *f, ros_client *c, rcl_interfaces_msg_dds__Parameter_ 
   memset(r, 0, sizeof *r);
   ros_error e;
   CHECK(ros_client_call(c, &q, on_set_params, r, WAIT_NS, NULL, &e) == ROS_OK);
-  CHECK(spin_until(f, &r->done, 5000));
+  CHECK(lm_test_spin_until(f->node, &r->done, 5000));
 }
 
 TEST(lm_node_params_set_through_services)
@@ -830,8 +816,8 @@ TEST(lm_node_status_reports_health)
                                 on_status_msg, &r, &s, &e) == ROS_OK);
   CHECK(ros_subscription_create(f.cli, "/available_models", "std_msgs/msg/String",
                                 &ros_qos_action_status, on_models_msg, &r, &m, &e) == ROS_OK);
-  CHECK_MSG(spin_until(&f, &r.connected_and_loaded, 3000), "last status: %s", r.last);
-  spin_for(&f, 500);
+  CHECK_MSG(lm_test_spin_until(f.node, &r.connected_and_loaded, 3000), "last status: %s", r.last);
+  lm_test_spin_for(f.node, 500);
   CHECK_EQ_INT(r.n_models, 1); /* latched, and sent again only on a change */
   json_t *models = json_loads(r.models, 0, NULL); /* the original's shape, plus details */
   CHECK(json_is_array(json_object_get(models, "models")));
@@ -854,7 +840,7 @@ TEST(lm_node_status_reports_unreachable)
   ros_error e;
   CHECK(ros_subscription_create(f.cli, "/lm_studio_status", "std_msgs/msg/String", NULL,
                                 on_status_msg, &r, &s, &e) == ROS_OK);
-  CHECK_MSG(spin_until(&f, &r.disconnected_with_error, 3000), "last status: %s", r.last);
+  CHECK_MSG(lm_test_spin_until(f.node, &r.disconnected_with_error, 3000), "last status: %s", r.last);
   CHECK_CONTAINS(r.last, "LLM_ERR_CONNECT_REFUSED");
   ros_subscription_destroy(s);
   fx_fini(&f);
@@ -935,7 +921,7 @@ TEST(lm_node_destroy_with_goals_running)
   int64_t end = clock_mono_ms() + 20000;
   while (lm_node_active_goals(f.node) < 3 && clock_mono_ms() < end) lm_node_spin_once(f.node, 10);
   CHECK_EQ_INT(lm_node_active_goals(f.node), 3);
-  spin_for(&f, 100);
+  lm_test_spin_for(f.node, 100);
   /* Teardown with three requests in flight: every goal ends, nothing leaks (ASan). */
   ros_action_client_destroy(f.chat);
   f.chat = NULL;

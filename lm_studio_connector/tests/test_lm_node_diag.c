@@ -65,10 +65,7 @@ static void dfx_init(dfx *f, const char *url, const char *model, const char *ns,
   f->emu = lms_emu_start(NULL);
   CHECK(f->emu);
   char url_arg[128], model_arg[128];
-  if (url)
-    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=%s", url);
-  else
-    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(f->emu));
+  lm_test_url_param(url_arg, sizeof url_arg, url, lms_emu_port(f->emu));
   snprintf(model_arg, sizeof model_arg, "model_name:=%s", model ? model : "llama-3.2-1b-instruct");
   const char *params[] = {url_arg, "api_key:=''", model_arg, "status_period:=0.2", NULL};
   lm_test_node_start(ns, params, NULL, "diag_listener", &f->args, &f->node, &f->cli);

@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "common/clock.h"
@@ -418,19 +417,6 @@ static pid_t spawn_node(const char *url, bool env_key, const char *log_path) {
   return pid;
 }
 
-static void stop_node(pid_t pid) {
-  CHECK(kill(pid, SIGINT) == 0);
-  int status = 0;
-  int64_t end = clock_mono_ms() + 8000;
-  pid_t got = 0;
-  while ((got = waitpid(pid, &status, WNOHANG)) == 0 && clock_mono_ms() < end) clock_sleep_ms(10);
-  if (got == 0) {
-    kill(pid, SIGKILL);
-    waitpid(pid, &status, 0);
-  }
-  CHECK_MSG(got == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0, "the node did not exit cleanly");
-}
-
 static void expect_hidden(const char *where, const char *text) {
   CHECK_MSG(!strstr(text, KEY), "the API key appeared in %s", where);
   CHECK_MSG(!strstr(text, PASSWORD), "the URL's password appeared in %s", where);
@@ -497,7 +483,7 @@ static void key_case(bool env_key, bool in_url) {
   CHECK(!strstr(answers.data, KEY));
   dynbuf_free(&answers);
   spin_for(&l, 700); /* a few status and diagnostics periods */
-  stop_node(pid);
+  lm_test_interrupt_expect_exit_zero(pid);
 
   CHECK(w.s.n_status > 0 && w.s.n_rosout > 0 && w.s.n_diag > 0);
   expect_hidden("a topic", w.s.text.data);

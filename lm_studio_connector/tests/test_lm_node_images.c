@@ -44,19 +44,6 @@ typedef struct fx {
   char dir[64], other[64];  /* an allowed directory and one that is not */
 } fx;
 
-static void spin_for(fx *f, int ms) {
-  int64_t end = clock_mono_ms() + ms;
-  while (clock_mono_ms() < end) lm_node_spin_once(f->node, 10);
-}
-
-static void wait_matched(fx *f, ros_publisher *p) {
-  int64_t end = clock_mono_ms() + 5000;
-  while (ros_publisher_subscription_count(p) < 1 && clock_mono_ms() < end)
-    lm_node_spin_once(f->node, 10);
-  CHECK_MSG(ros_publisher_subscription_count(p) >= 1, "publisher %s not matched",
-            ros_publisher_topic(p));
-}
-
 /* extra: more "-p name:=value" pairs (NULL-terminated); "@DIR@" in them becomes f->dir. */
 static void fx_init_ex(fx *f, const char *const *extra) {
   memset(f, 0, sizeof *f);
@@ -86,10 +73,10 @@ static void fx_init_ex(fx *f, const char *const *extra) {
   CHECK(ros_publisher_create(f->cli, "/image_file_input", "std_msgs/msg/String", &ros_qos_default,
                              &f->file, &e) == ROS_OK);
   CHECK(ros_action_client_wait_for_server(f->chat, WAIT_NS) == ROS_OK);
-  wait_matched(f, f->raw_rel);
-  wait_matched(f, f->raw_be);
-  wait_matched(f, f->comp);
-  wait_matched(f, f->file);
+  lm_test_wait_publisher_matched(f->node, f->raw_rel);
+  lm_test_wait_publisher_matched(f->node, f->raw_be);
+  lm_test_wait_publisher_matched(f->node, f->comp);
+  lm_test_wait_publisher_matched(f->node, f->file);
 }
 
 static void fx_init(fx *f) { fx_init_ex(f, NULL); }
@@ -140,7 +127,7 @@ static void publish_raw(fx *f, ros_publisher *p, const char *enc) {
   m.data._length = m.data._maximum = sizeof rgb;
   ros_error e;
   CHECK_MSG(ros_publisher_publish(p, &m, &e) == ROS_OK, "%s", e.message);
-  spin_for(f, 300);
+  lm_test_spin_for(f->node, 300);
 }
 
 static uint8_t *make_png(size_t *len) {
@@ -349,7 +336,7 @@ TEST(lm_node_images_compressed_png_passthrough)
   m.data._length = m.data._maximum = (uint32_t)len;
   ros_error e;
   CHECK(ros_publisher_publish(f.comp, &m, &e) == ROS_OK);
-  spin_for(&f, 300);
+  lm_test_spin_for(f.node, 300);
   goal_rec r = run_goal(&f, "a png", "latest");
   expect_success(&r, "a png");
   image_encoded enc = last_image(&f, "a png");
@@ -403,7 +390,7 @@ TEST(lm_node_images_file_paths_allowed_dirs_and_fifo)
   std_msgs_msg_dds__String_ s = {ok};
   ros_error e;
   CHECK(ros_publisher_publish(f.file, &s, &e) == ROS_OK);
-  spin_for(&f, 300);
+  lm_test_spin_for(f.node, 300);
   r = run_goal(&f, "via topic", "latest");
   expect_success(&r, "via topic");
   enc = last_image(&f, "via topic");
@@ -412,7 +399,7 @@ TEST(lm_node_images_file_paths_allowed_dirs_and_fifo)
   /* A refused path on the topic leaves no image: "latest" aborts and says why. */
   s.data = no;
   CHECK(ros_publisher_publish(f.file, &s, &e) == ROS_OK);
-  spin_for(&f, 300);
+  lm_test_spin_for(f.node, 300);
   before = chat_requests(&f);
   r = run_goal(&f, "refused topic", "latest");
   expect_abort(&f, &r, "image_allowed_dirs");
@@ -476,7 +463,7 @@ TEST(lm_node_images_max_age)
   fx f;
   fx_init_ex(&f, extra);
   publish_raw(&f, f.raw_rel, "rgb8");
-  spin_for(&f, 1000);
+  lm_test_spin_for(f.node, 1000);
   goal_rec r = run_goal(&f, "too old", "latest");
   expect_abort(&f, &r, "image_max_age");
   CHECK_EQ_INT(chat_requests(&f), 0);
@@ -506,7 +493,7 @@ TEST(lm_node_images_max_image_bytes)
   m.data._length = m.data._maximum = (uint32_t)len;
   ros_error e;
   CHECK(ros_publisher_publish(f.comp, &m, &e) == ROS_OK);
-  spin_for(&f, 300);
+  lm_test_spin_for(f.node, 300);
   r = run_goal(&f, "big message", "latest");
   expect_abort(&f, &r, "more than max_image_bytes");
   char *uri = NULL;
@@ -589,7 +576,7 @@ TEST(lm_node_images_hostile_files_never_sent)
     std_msgs_msg_dds__String_ s = {p[i]};
     ros_error e;
     CHECK(ros_publisher_publish(f.file, &s, &e) == ROS_OK);
-    spin_for(&f, 200);
+    lm_test_spin_for(f.node, 200);
     r = run_goal(&f, "hostile latest", "latest");
     CHECK_MSG(r.status == ROS_GOAL_STATUS_ABORTED, "latest after %s: %s", p[i], r.response);
     free(r.response);

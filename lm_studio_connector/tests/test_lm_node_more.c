@@ -17,6 +17,7 @@
 #include "ros/ros_params.h"
 #include "ros/ros_topic.h"
 #include "lm_node_fixture.h"
+#include "test_image_util.h"
 #include "testing.h"
 
 #define WAIT_NS 5000000000LL
@@ -56,10 +57,7 @@ static void fx_init_cfg(fx *f, const char *const *extra, bool no_api_v0) {
   CHECK(ros_publisher_create(f->cli, "/image_input", "sensor_msgs/msg/Image", &ros_qos_default,
                              &f->raw, &e) == ROS_OK);
   CHECK(ros_action_client_wait_for_server(f->chat, WAIT_NS) == ROS_OK);
-  int64_t end = clock_mono_ms() + 5000;
-  while (ros_publisher_subscription_count(f->raw) < 1 && clock_mono_ms() < end)
-    lm_node_spin_once(f->node, 10);
-  CHECK(ros_publisher_subscription_count(f->raw) >= 1);
+  lm_test_wait_publisher_matched(f->node, f->raw);
 }
 
 static void fx_init_ex(fx *f, const char *const *extra) { fx_init_cfg(f, extra, false); }
@@ -69,11 +67,6 @@ static void fx_fini(fx *f) {
   ros_action_client_destroy(f->chat);
   lm_test_node_stop(&f->args, f->node, f->cli);
   lms_emu_stop(f->emu);
-}
-
-static void spin_for(fx *f, int ms) {
-  int64_t end = clock_mono_ms() + ms;
-  while (clock_mono_ms() < end) lm_node_spin_once(f->node, 10);
 }
 
 /* ---- goals ---- */
@@ -115,66 +108,21 @@ static const uint8_t grey[4] = {30, 100, 170, 230};
 
 static int quadrant(int x, int y) { return (y >= SIDE / 2) * 2 + (x >= SIDE / 2); }
 
-static uint8_t clamp8(int v) { return (uint8_t)(v < 0 ? 0 : v > 255 ? 255 : v); }
-
-/* BT.601 studio range, as cameras send it. */
-static void rgb_to_yuv(const uint8_t *c, uint8_t *y, uint8_t *u, uint8_t *v) {
-  int r = c[0], g = c[1], b = c[2];
-  *y = clamp8(((66 * r + 129 * g + 25 * b + 128) >> 8) + 16);
-  *u = clamp8(((-38 * r - 74 * g + 112 * b + 128) >> 8) + 128);
-  *v = clamp8(((112 * r - 94 * g - 18 * b + 128) >> 8) + 128);
-}
-
-/* Fills data (step bytes a row) with the test picture in enc. */
-static void fill_image(uint8_t *data, uint32_t step, const char *enc, bool big) {
-  for (int y = 0; y < SIDE; y++) {
-    uint8_t *row = data + (size_t)y * step;
-    for (int x = 0; x < SIDE; x++) {
-      const uint8_t *c = quad[quadrant(x, y)];
-      uint8_t gv = grey[quadrant(x, y)];
-      if (!strcmp(enc, "rgb8")) {
-        memcpy(row + x * 3, c, 3);
-      } else if (!strcmp(enc, "bgr8")) {
-        uint8_t *p = row + x * 3;
-        p[0] = c[2], p[1] = c[1], p[2] = c[0];
-      } else if (!strcmp(enc, "rgba8")) {
-        uint8_t *p = row + x * 4;
-        p[0] = c[0], p[1] = c[1], p[2] = c[2], p[3] = 255;
-      } else if (!strcmp(enc, "bgra8")) {
-        uint8_t *p = row + x * 4;
-        p[0] = c[2], p[1] = c[1], p[2] = c[0], p[3] = 255;
-      } else if (!strcmp(enc, "mono8")) {
-        row[x] = gv;
-      } else if (!strcmp(enc, "mono16")) {
-        uint16_t v16 = (uint16_t)(gv * 257);
-        row[x * 2 + (big ? 0 : 1)] = (uint8_t)(v16 >> 8);
-        row[x * 2 + (big ? 1 : 0)] = (uint8_t)(v16 & 0xFF);
-      } else if (x % 2 == 0) { /* yuv422 (UYVY) or yuv422_yuy2 (YUYV): one pair */
-        uint8_t yy, u, v, *p = row + x * 2;
-        rgb_to_yuv(c, &yy, &u, &v);
-        if (!strcmp(enc, "yuv422"))
-          p[0] = u, p[1] = yy, p[2] = v, p[3] = yy;
-        else
-          p[0] = yy, p[1] = u, p[2] = yy, p[3] = v;
-      }
-    }
-  }
-}
-
-static uint32_t bytes_per_pixel(const char *enc) {
-  if (!strcmp(enc, "rgb8") || !strcmp(enc, "bgr8")) return 3;
-  if (!strcmp(enc, "rgba8") || !strcmp(enc, "bgra8")) return 4;
-  if (!strcmp(enc, "mono8")) return 1;
-  return 2;
-}
-
+/* Publishes the test picture (the quadrant colours, or for mono the grey levels) in enc, each
+ * row padded with pad bytes of garbage that must not show. */
 static void publish_image(fx *f, const char *enc, bool big, uint32_t pad) {
-  uint32_t step = SIDE * bytes_per_pixel(enc) + pad;
-  size_t len = (size_t)step * SIDE;
-  uint8_t *data = malloc(len);
-  CHECK(data);
-  memset(data, 0xA5, len); /* padding bytes: garbage that must not show */
-  fill_image(data, step, enc, big);
+  bool mono = strncmp(enc, "mono", 4) == 0;
+  uint8_t rgb[SIDE * SIDE * 3];
+  for (int y = 0; y < SIDE; y++)
+    for (int x = 0; x < SIDE; x++) {
+      uint8_t *p = rgb + (y * SIDE + x) * 3;
+      int q = quadrant(x, y);
+      if (mono) memset(p, grey[q], 3); /* timg_make_raw takes mono levels from green */
+      else memcpy(p, quad[q], 3);
+    }
+  uint32_t step;
+  size_t len;
+  uint8_t *data = timg_make_raw(enc, rgb, SIDE, SIDE, pad, big, &step, &len);
   sensor_msgs_msg_dds__Image_ m;
   memset(&m, 0, sizeof m);
   m.header.frame_id = "camera";
@@ -186,7 +134,7 @@ static void publish_image(fx *f, const char *enc, bool big, uint32_t pad) {
   m.data._length = m.data._maximum = (uint32_t)len;
   ros_error e;
   CHECK_MSG(ros_publisher_publish(f->raw, &m, &e) == ROS_OK, "%s", e.message);
-  spin_for(f, 300);
+  lm_test_spin_for(f->node, 300);
   free(data);
 }
 
@@ -297,7 +245,7 @@ static int emu_open_sockets(fx *f, int *close_wait) {
 static void expect_emulator_let_go(fx *f) {
   int64_t end = clock_mono_ms() + 4000;
   int open = 0, cw = 0;
-  while ((open = emu_open_sockets(f, &cw)) > 0 && clock_mono_ms() < end) spin_for(f, 50);
+  while ((open = emu_open_sockets(f, &cw)) > 0 && clock_mono_ms() < end) lm_test_spin_for(f->node, 50);
   CHECK_MSG(open == 0, "%d emulator connections still open (%d in CLOSE_WAIT)", open, cw);
 }
 
@@ -341,7 +289,7 @@ TEST(lm_node_more_results_expire_after_action_result_timeout)
   CHECK_EQ_INT(c.code, ROS_CANCEL_GOAL_TERMINATED);
   int64_t end = clock_mono_ms() + 10000; /* expiry is checked every result_timeout / 4 */
   do {
-    spin_for(&f, 250);
+    lm_test_spin_for(f.node, 250);
     cancel_and_wait(&f, &r, &c);
   } while (c.code != ROS_CANCEL_UNKNOWN_GOAL_ID && clock_mono_ms() < end);
   CHECK_EQ_INT(c.code, ROS_CANCEL_UNKNOWN_GOAL_ID);
@@ -383,7 +331,7 @@ TEST(lm_node_more_cancel_at_each_stage)
   goal_rec r;
   /* Before the first byte: nothing so far. */
   send_goal(&f, &r, "wait [[delay_first_ms=2000]]", "", true, false);
-  spin_for(&f, 400);
+  lm_test_spin_for(f.node, 400);
   CHECK(!r.done);
   expect_canceled(&f, &r, "");
   CHECK_EQ_INT(r.n_feedback, 0);
@@ -391,7 +339,7 @@ TEST(lm_node_more_cancel_at_each_stage)
   /* During a stream that would never end: the text streamed so far. */
   send_goal(&f, &r, "go on [[fault=endless interval_ms=20]]", "", true, false);
   wait_feedback(&f, &r, 3);
-  spin_for(&f, 60);
+  lm_test_spin_for(f.node, 60);
   expect_canceled(&f, &r, NULL);
   CHECK(r.feedback.len > 0);
   goal_rec_fini(&r);
@@ -553,7 +501,7 @@ TEST(lm_node_more_status_plain_openai_server_claims_nothing)
   ros_error e;
   CHECK(ros_subscription_create(f.cli, "/lm_studio_status", "std_msgs/msg/String", NULL,
                                 on_status, &r, &s, &e) == ROS_OK);
-  spin_for(&f, 1000); /* several probes answered */
+  lm_test_spin_for(f.node, 1000); /* several probes answered */
   json_t *j = wait_status(&f, &r, CHAT_MODEL, false);
   CHECK_MSG(json_is_true(json_object_get(j, "connected")), "%s", r.last);
   const char *keys[] = {"model_type", "vision", "tool_use", "model_state",

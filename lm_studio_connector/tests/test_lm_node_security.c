@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/clock.h"
+#include "lm_node_fixture.h"
 #include "lms_emulator.h"
 #include "ros/ros_client.h"
 #include "ros/ros_context.h"
@@ -38,16 +39,6 @@ static pid_t start_node(const keystore *ks, const char *enclave, unsigned short 
     _exit(127);
   }
   return pid;
-}
-
-static bool stop_node(pid_t pid) {
-  int status = 0;
-  if (kill(pid, SIGINT) != 0) return false;
-  int64_t end = clock_mono_ms() + 10000;
-  pid_t w = 0;
-  while ((w = waitpid(pid, &status, WNOHANG)) == 0 && clock_mono_ms() < end) clock_sleep_ms(10);
-  if (w == 0) kill(pid, SIGKILL);
-  return w == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
 /* A client context from this process's environment with enclave: is /list_models available
@@ -108,7 +99,7 @@ TEST(lm_node_security_secured_client_lists_models_unsecured_cannot) {
   CHECK(waitpid(plain, &status, 0) == plain);
   CHECK_MSG(WIFEXITED(status) && WEXITSTATUS(status) == 0,
             "unsecured client: exit %d (4: it reached the secured node)", WEXITSTATUS(status));
-  CHECK_MSG(stop_node(node), "the node did not exit 0 on SIGINT");
+  lm_test_interrupt_expect_exit_zero(node);
   lms_emu_stop(emu);
   keystore_remove(&ks);
 }

@@ -52,28 +52,14 @@ static void on_answer(void *user, const void *msg, const ros_message_info *info)
   f->answers[f->n++] = j;
 }
 
-static void wait_matched(fx *f, ros_publisher *p) {
-  int64_t end = clock_mono_ms() + 5000;
-  while (ros_publisher_subscription_count(p) < 1 && clock_mono_ms() < end)
-    lm_node_spin_once(f->node, 10);
-  CHECK_MSG(ros_publisher_subscription_count(p) >= 1, "publisher %s not matched",
-            ros_publisher_topic(p));
-}
-
 /* url NULL: the emulator's; extra: more "-p name:=value" pairs. */
 static void fx_init_ex(fx *f, const char *url, const char *const *extra) {
   memset(f, 0, sizeof *f);
   f->emu = lms_emu_start(NULL);
   CHECK(f->emu);
   char url_arg[128], dirs_arg[600];
-  if (url)
-    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=%s", url);
-  else
-    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(f->emu));
-  char dir[512];
-  snprintf(dir, sizeof dir, "%s", test_fixture("images/gray.jpg"));
-  *strrchr(dir, '/') = '\0';
-  snprintf(dirs_arg, sizeof dirs_arg, "image_allowed_dirs:=[%s]", dir);
+  lm_test_url_param(url_arg, sizeof url_arg, url, lms_emu_port(f->emu));
+  snprintf(dirs_arg, sizeof dirs_arg, "image_allowed_dirs:=[%s]", test_fixture("images"));
   const char *params[] = {url_arg, "model_name:=" CHAT_MODEL, "status_period:=0.2", dirs_arg,
                           NULL};
   lm_node_options o = {.iface = LM_NODE_TOPICS};
@@ -88,17 +74,14 @@ static void fx_init_ex(fx *f, const char *url, const char *const *extra) {
   for (int i = 0; i < N_IN; i++) {
     CHECK(ros_publisher_create(f->cli, in_topics[i], "std_msgs/msg/String", &ros_qos_default,
                                &f->in[i], &e) == ROS_OK);
-    wait_matched(f, f->in[i]);
+    lm_test_wait_publisher_matched(f->node, f->in[i]);
   }
   /* The image as a camera driver sends it: sensor-data QoS (best effort). */
   CHECK(ros_publisher_create(f->cli, "/image_input", "sensor_msgs/msg/Image", &ros_qos_sensor_data,
                              &f->image, &e) == ROS_OK);
-  wait_matched(f, f->image);
+  lm_test_wait_publisher_matched(f->node, f->image);
   /* ... and the node's answers reach us. */
-  int64_t end = clock_mono_ms() + 5000;
-  while (ros_subscription_publisher_count(f->responses) < 1 && clock_mono_ms() < end)
-    lm_node_spin_once(f->node, 10);
-  CHECK(ros_subscription_publisher_count(f->responses) >= 1);
+  lm_test_wait_subscription_matched(f->node, f->responses);
 }
 
 static void fx_init(fx *f) { fx_init_ex(f, NULL, NULL); }
@@ -149,11 +132,6 @@ static const json_t *final(const fx *f, int k) {
     if (is_final(f->answers[i]) && k-- == 0) return f->answers[i];
   CHECK_MSG(0, "no final answer %d", k);
   return NULL;
-}
-
-static void spin_for(fx *f, int ms) {
-  int64_t end = clock_mono_ms() + ms;
-  while (clock_mono_ms() < end) lm_node_spin_once(f->node, 10);
 }
 
 /* The JSON of the last chat or completion request the emulator received (caller frees); the
@@ -312,7 +290,7 @@ TEST(lm_topics_stream_off_sends_only_the_whole_answer)
   fx_init(&f);
   send(&f, IN_CHAT, "[[tokens=6]]");
   wait_final(&f, 1, 5000);
-  spin_for(&f, 200);
+  lm_test_spin_for(f.node, 200);
   CHECK_EQ_INT(f.n, 1);
   CHECK_EQ_STR(str(final(&f, 0), "text"), "w1 w2 w3 w4 w5 w6");
   CHECK(!json_object_get(final(&f, 0), "stream_chunks"));
@@ -342,7 +320,7 @@ TEST(lm_topics_completion_is_not_held_up_by_a_slow_chat_turn)
   fx f;
   fx_init(&f);
   send(&f, IN_CHAT, "slow [[delay_first_ms=1500]]");
-  spin_for(&f, 100); /* the chat turn is in flight */
+  lm_test_spin_for(f.node, 100); /* the chat turn is in flight */
   send(&f, IN_COMPLETION, "quick");
   wait_final(&f, 2, 10000);
   CHECK_EQ_STR(str(final(&f, 0), "type"), "completion");
@@ -457,7 +435,7 @@ TEST(lm_topics_chat_with_image_needs_an_image_then_sends_it)
   CHECK_EQ_STR(str(a, "input"), "chat_with_image");
   CHECK_CONTAINS(str(a, "text"), "no image received yet");
   publish_image(&f);
-  spin_for(&f, 300); /* best effort: let the frame land before the question */
+  lm_test_spin_for(f.node, 300); /* best effort: let the frame land before the question */
   send(&f, IN_CHAT_IMAGE, "what is this?");
   wait_final(&f, 2, 5000);
   a = final(&f, 1);
@@ -480,7 +458,7 @@ TEST(lm_topics_chat_with_image_uses_a_compressed_image)
   ros_error e;
   CHECK(ros_publisher_create(f.cli, "/image_input/compressed", "sensor_msgs/msg/CompressedImage",
                              &ros_qos_sensor_data, &comp, &e) == ROS_OK);
-  wait_matched(&f, comp);
+  lm_test_wait_publisher_matched(f.node, comp);
   FILE *fp = fopen(test_fixture("images/gray.jpg"), "rb");
   CHECK(fp);
   static uint8_t jpeg[1 << 16];
@@ -494,7 +472,7 @@ TEST(lm_topics_chat_with_image_uses_a_compressed_image)
   m.data._buffer = jpeg;
   m.data._length = m.data._maximum = (uint32_t)len;
   CHECK(ros_publisher_publish(comp, &m, &e) == ROS_OK);
-  spin_for(&f, 300); /* best effort: let the frame land before the question */
+  lm_test_spin_for(f.node, 300); /* best effort: let the frame land before the question */
   send(&f, IN_CHAT_IMAGE, "compressed?");
   wait_final(&f, 1, 5000);
   CHECK_EQ_STR(str(final(&f, 0), "text"), "You said: compressed? [images: 1]");
@@ -685,7 +663,7 @@ TEST(lm_topics_burst_of_100_chat_turns_all_answered_in_order)
     send(&f, IN_CHAT, text);
   }
   wait_final(&f, 100, 60000);
-  spin_for(&f, 100);
+  lm_test_spin_for(f.node, 100);
   CHECK_EQ_INT(f.n, 100);
   for (int i = 0; i < 100; i++) {
     const json_t *a = final(&f, i);
@@ -761,7 +739,7 @@ TEST(lm_topics_node_runs_beside_lm_studio_node)
   /* Only the topics node answers chat_input. */
   send(&f, IN_CHAT, "just one answer");
   wait_final(&f, 1, 5000);
-  spin_for(&f, 300);
+  lm_test_spin_for(f.node, 300);
   CHECK_EQ_INT(f.n, 1);
   lm_node_destroy(other);
   ros_args_fini(&a);

@@ -40,10 +40,7 @@ static ros_publisher *publisher(fx *f, const char *topic, const char *type) {
   ros_error e;
   /* The default QoS (reliable, KEEP_LAST 10), as `ros2 topic pub` and rclpy publish. */
   CHECK(ros_publisher_create(f->cli, topic, type, &ros_qos_default, &p, &e) == ROS_OK);
-  int64_t end = clock_mono_ms() + 5000;
-  while (ros_publisher_subscription_count(p) < 1 && clock_mono_ms() < end)
-    lm_node_spin_once(f->node, 10);
-  CHECK_MSG(ros_publisher_subscription_count(p) >= 1, "%s not matched", topic);
+  lm_test_wait_publisher_matched(f->node, p);
   return p;
 }
 
@@ -65,10 +62,7 @@ static void fx_init(fx *f, const char *const *extra) {
   f->file = publisher(f, "/image_file_input", "std_msgs/msg/String");
   f->question = publisher(f, "/chat_with_image", "std_msgs/msg/String");
   f->image = publisher(f, "/image_input", "sensor_msgs/msg/Image");
-  int64_t end = clock_mono_ms() + 5000;
-  while (ros_subscription_publisher_count(f->responses) < 1 && clock_mono_ms() < end)
-    lm_node_spin_once(f->node, 10);
-  CHECK(ros_subscription_publisher_count(f->responses) >= 1);
+  lm_test_wait_subscription_matched(f->node, f->responses);
 }
 
 static void fx_fini(fx *f) {

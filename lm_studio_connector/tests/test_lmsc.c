@@ -70,10 +70,7 @@ static void fx_init_ex(fx *f, const char *url, const char *ns, const char *const
   f->emu = lms_emu_start(NULL);
   CHECK(f->emu);
   char url_arg[128], dirs_arg[600];
-  if (url)
-    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=%s", url);
-  else
-    snprintf(url_arg, sizeof url_arg, "lm_studio_url:=http://127.0.0.1:%u", lms_emu_port(f->emu));
+  lm_test_url_param(url_arg, sizeof url_arg, url, lms_emu_port(f->emu));
   snprintf(dirs_arg, sizeof dirs_arg, "image_allowed_dirs:=[%s]", test_fixture("images"));
   const char *params[] = {url_arg, "model_name:=" CHAT_MODEL, "status_period:=0.2", dirs_arg,
                           NULL};
@@ -98,11 +95,6 @@ static void fx_fini(fx *f) {
     lm_test_node_stop(&f->args, f->node, f->cli);
   }
   lms_emu_stop(f->emu);
-}
-
-static void spin_for(fx *f, int ms) {
-  int64_t end = clock_mono_ms() + ms;
-  while (clock_mono_ms() < end) lm_node_spin_once(f->node, 10);
 }
 
 /* ---- running lmsc ---- */
@@ -282,7 +274,7 @@ TEST(lmsc_chat_streamed_output_equals_result)
   fx_init(&f);
   lmsc_run r = run_lmsc(&f, ARGS("chat", "--no-history", "tell me [[tokens=40 interval_ms=5 delay_first_ms=300]]"));
   expect_exit(&r, 0);
-  spin_for(&f, 300); /* the node's /lm_text_response of that goal */
+  lm_test_spin_for(f.node, 300); /* the node's /lm_text_response of that goal */
   CHECK(f.last_response[0]);
   char want[8300];
   snprintf(want, sizeof want, "%s\n", f.last_response);

@@ -46,6 +46,7 @@ struct lm_goal {
   dynbuf text;             /* content received (stream) */
   size_t fb_sent;          /* bytes of text already sent as feedback */
   long deltas;
+  int64_t fb_gap_ns;       /* least time between stream feedbacks (feedback_max_rate), 0: none */
   int64_t start_ns, last_fb_ns;
   ros_timer *progress_timer;
   lm_goal *next;
@@ -116,8 +117,7 @@ static void on_delta(void *user, uint64_t id, const llm_delta *d) {
   if (d->kind != LLM_DELTA_CONTENT || !d->len) return;
   if (!dynbuf_append(&g->text, d->text, d->len)) return;
   g->deltas++;
-  double rate = lm_params_double(g->n->node, "feedback_max_rate");
-  if (rate > 0 && clock_mono_ns() - g->last_fb_ns < (int64_t)(1e9 / rate)) return;
+  if (g->fb_gap_ns > 0 && clock_mono_ns() - g->last_fb_ns < g->fb_gap_ns) return;
   flush_stream_feedback(g);
 }
 
@@ -199,6 +199,8 @@ static ros_goal_decision on_goal_common(lm_node *n, ros_action_goal *h, bool cha
   g->use_history = use_history;
   g->stream = stream;
   g->progress = progress && !stream;
+  double rate = lm_params_double(n->node, "feedback_max_rate"); /* per goal, not per delta */
+  g->fb_gap_ns = rate > 0 ? (int64_t)(1e9 / rate) : 0;
   char why[2048];
   if (!lm_prompt_fits(n, g->prompt, chat, why, sizeof why)) g->fail = strdup(why);
   if (image && image[0] && !g->fail) { /* resolved now: "latest" is the image at goal time */

@@ -193,7 +193,6 @@ ros_node *lm_node_ros_node(const lm_node *n) { return n ? n->node : NULL; }
 size_t lm_node_active_goals(const lm_node *n) { return n ? n->n_goals + n->topic_running : 0; }
 size_t lm_node_queued_requests(const lm_node *n) { return n ? n->topic_waiting : 0; }
 size_t lm_node_history_messages(lm_node *n) { return n ? lm_history_messages(&n->history) : 0; }
-const char *lm_node_url(const lm_node *n) { return n ? n->url : NULL; }
 
 void lm_describe_error(const llm_error *err, const char *url, const char *model, char *out,
                        size_t size) {

@@ -100,7 +100,5 @@ size_t lm_node_active_goals(const lm_node *n);
 size_t lm_node_queued_requests(const lm_node *n);
 /* Messages currently in the chat history. */
 size_t lm_node_history_messages(lm_node *n);
-/* The base URL the LLM client talks to. */
-const char *lm_node_url(const lm_node *n);
 
 #endif

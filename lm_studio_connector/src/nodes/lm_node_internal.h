@@ -116,9 +116,6 @@ void lm_response_publish(lm_node *n, const char *text, const char *type, const c
  * lm_response_publish_object, which takes it (and accepts NULL). */
 json_t *lm_response_object(lm_node *n, const char *text, const char *type, const char *model);
 void lm_response_publish_object(lm_node *n, json_t *o);
-/* The same JSON as a malloc'd string (caller frees), for tests; NULL when out of memory. */
-char *lm_response_json(const char *text, const char *type, const char *model, double timestamp,
-                       size_t history_length);
 
 /* Fills out with "what happened" + "what to check" for a failed request to url. */
 void lm_describe_error(const llm_error *err, const char *url, const char *model, char *out,

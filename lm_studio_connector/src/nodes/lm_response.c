@@ -11,24 +11,10 @@
 
 #define LM_RESPONSE_TOPICS_DEPTH 1000
 
-static json_t *pack(const char *text, const char *type, const char *model, double timestamp,
-                    size_t history_length) {
-  return json_pack("{s:s,s:s,s:s,s:f,s:I}", "text", text ? text : "", "type", type, "model",
-                   model ? model : "", "timestamp", timestamp, "history_length",
-                   (json_int_t)history_length);
-}
-
-char *lm_response_json(const char *text, const char *type, const char *model, double timestamp,
-                       size_t history_length) {
-  json_t *o = pack(text, type, model, timestamp, history_length);
-  if (!o) return NULL;
-  char *s = json_dumps(o, JSON_COMPACT);
-  json_decref(o);
-  return s;
-}
-
 json_t *lm_response_object(lm_node *n, const char *text, const char *type, const char *model) {
-  return pack(text, type, model, (double)clock_wall_ns() / 1e9, lm_history_messages(&n->history));
+  return json_pack("{s:s,s:s,s:s,s:f,s:I}", "text", text ? text : "", "type", type, "model",
+                   model ? model : "", "timestamp", (double)clock_wall_ns() / 1e9,
+                   "history_length", (json_int_t)lm_history_messages(&n->history));
 }
 
 void lm_response_publish_object(lm_node *n, json_t *o) {

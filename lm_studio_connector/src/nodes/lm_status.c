@@ -139,10 +139,10 @@ void lm_status_probe(lm_node *n) {
   if (!n->probe_id) snprintf(n->last_error, sizeof n->last_error, "probe: %s", e.message);
 }
 
-/* Adds what the last model list said of model (model_type, vision, tool_use, model_state,
- * loaded_context_length; null for what it does not say) to the status object o. */
-static void add_model_info(lm_node *n, json_t *o, const char *model) {
-  json_t *list = n->models_json ? json_loads(n->models_json, 0, NULL) : NULL;
+/* Adds what the last model list (list: /available_models parsed, or NULL) said of model
+ * (model_type, vision, tool_use, model_state, loaded_context_length; null for what it does not
+ * say) to the status object o. */
+static void add_model_info(json_t *o, const json_t *list, const char *model) {
   json_t *m = NULL, *v;
   size_t i;
   json_array_foreach(json_object_get(list, "details"), i, v) {
@@ -159,7 +159,6 @@ static void add_model_info(lm_node *n, json_t *o, const char *model) {
   json_object_set_new(o, "model_state", json_is_string(state) ? json_copy(state) : json_null());
   json_object_set_new(o, "loaded_context_length",
                       json_is_integer(ctx) ? json_copy(ctx) : json_null());
-  json_decref(list);
 }
 
 static void publish_status(lm_node *n) {
@@ -169,12 +168,12 @@ static void publish_status(lm_node *n) {
                         "active_goals", (json_int_t)lm_node_active_goals(n), "history_length",
                         (json_int_t)lm_history_messages(&n->history), "last_error",
                         n->last_error, "timestamp", (double)clock_wall_ns() / 1e9);
-  if (o) add_model_info(n, o, model);
+  json_t *listed = o && n->models_json ? json_loads(n->models_json, 0, NULL) : NULL;
+  if (o) add_model_info(o, listed, model);
   free(model);
   if (!o) return;
   json_object_set_new(o, "probed", json_boolean(n->probed));
   /* The original node's keys, for its listeners. */
-  json_t *listed = n->models_json ? json_loads(n->models_json, 0, NULL) : NULL;
   json_object_set_new(o, "chat_history_length",
                       json_integer((json_int_t)lm_history_messages(&n->history)));
   json_object_set_new(o, "available_models",

@@ -20,7 +20,6 @@
 
 #define STREAM_MAX (64u << 20)   /* text kept to compare with the result */
 #define CANCEL_WAIT_MS 10000     /* after Ctrl-C, how long the node may take to end the goal */
-#define PRESENCE_CHECK_MS 500    /* how often we check the node is still there */
 
 typedef lm_studio_interfaces_action_dds__ChatCompletion_Goal_ chat_goal;
 typedef lm_studio_interfaces_action_dds__TextCompletion_Goal_ text_goal;
@@ -122,8 +121,9 @@ static json_t *result_json(const goal_run *r) {
  * when it ended, else the exit code to quit with (the message printed). */
 static int wait_goal(lmsc_session *s, goal_run *r) {
   int seen = 0;
-  int64_t cancel_deadline = 0, next_check = clock_mono_ms() + PRESENCE_CHECK_MS;
-  int absent = 0;
+  int64_t cancel_deadline = 0;
+  lmsc_presence presence;
+  lmsc_presence_start(&presence);
   while (!r->done) {
     int now_interrupts = lmsc_session_interrupts();
     if (now_interrupts != seen) {
@@ -146,15 +146,10 @@ static int wait_goal(lmsc_session *s, goal_run *r) {
       return LMSC_EXIT_INTERRUPTED;
     }
     if (r->responded && !r->accepted) return LMSC_EXIT_OK;
-    if (now >= next_check) {
-      next_check = now + PRESENCE_CHECK_MS;
-      /* Twice in a row: one look may fall between a reader's match and its peer's. */
-      absent = ros_action_client_is_server_ready(r->client) ? 0 : absent + 1;
-      if (absent >= 2) {
-        lmsc_error("the node left (%s is no longer served) before the goal ended",
-                   ros_action_client_name(r->client));
-        return LMSC_EXIT_FAILED;
-      }
+    if (lmsc_presence_lost(&presence, server_ready, r->client)) {
+      lmsc_error("the node left (%s is no longer served) before the goal ended",
+                 ros_action_client_name(r->client));
+      return LMSC_EXIT_FAILED;
     }
     lmsc_session_spin(s, 100);
   }

@@ -5,12 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "common/clock.h"
 #include "lmsc_commands.h"
 #include "lmsc_output.h"
 #include "ros/ros_client.h"
-
-#define PRESENCE_CHECK_MS 500
 
 typedef lm_studio_interfaces_srv_dds__ListModels_Request_ models_req;
 typedef lm_studio_interfaces_srv_dds__ListModels_Response_ models_resp;
@@ -67,24 +64,19 @@ static int call_service(lmsc_session *s, const char *name, const char *srv, void
   }
   if (rc == LMSC_EXIT_OK) {
     lmsc_spinner_start(label);
-    int64_t next_check = clock_mono_ms() + PRESENCE_CHECK_MS;
-    int absent = 0;
+    lmsc_presence presence;
+    lmsc_presence_start(&presence);
     while (!r.done) {
       if (lmsc_session_interrupts() > 0) {
         lmsc_error("interrupted: the call to %s is abandoned", ros_client_name(c));
         rc = LMSC_EXIT_INTERRUPTED;
         break;
       }
-      int64_t now = clock_mono_ms();
-      if (now >= next_check) {
-        next_check = now + PRESENCE_CHECK_MS;
-        absent = ros_client_is_available(c) ? 0 : absent + 1;
-        if (absent >= 2) {
-          lmsc_error("the node left (%s is no longer served) before it answered",
-                     ros_client_name(c));
-          rc = LMSC_EXIT_FAILED;
-          break;
-        }
+      if (lmsc_presence_lost(&presence, service_ready, c)) {
+        lmsc_error("the node left (%s is no longer served) before it answered",
+                   ros_client_name(c));
+        rc = LMSC_EXIT_FAILED;
+        break;
       }
       lmsc_session_spin(s, 100);
     }

@@ -105,6 +105,19 @@ int lmsc_session_settle(lmsc_session *s) {
   return LMSC_EXIT_OK;
 }
 
+void lmsc_presence_start(lmsc_presence *p) {
+  p->next_check = clock_mono_ms() + LMSC_PRESENCE_CHECK_MS;
+  p->absent = 0;
+}
+
+bool lmsc_presence_lost(lmsc_presence *p, bool (*ready)(void *user), void *user) {
+  int64_t now = clock_mono_ms();
+  if (now < p->next_check) return false;
+  p->next_check = now + LMSC_PRESENCE_CHECK_MS;
+  p->absent = ready(user) ? 0 : p->absent + 1;
+  return p->absent >= 2;
+}
+
 /* How each kind shows on DDS (ROS2_WIRE.md): which builtin topic lists it, and the DDS topic
  * name around "<ns>/<name>". */
 typedef struct target_shape {

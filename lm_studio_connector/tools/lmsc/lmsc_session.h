@@ -64,4 +64,15 @@ int lmsc_session_wait_for_node(lmsc_session *s, bool (*ready)(void *user), void 
 #define LMSC_SETTLE_MS 150
 int lmsc_session_settle(lmsc_session *s);
 
+/* Watches, while a command waits for an answer, that the node is still there: ready(user) is
+ * looked at every LMSC_PRESENCE_CHECK_MS, and the node is gone after two misses in a row (one
+ * look may fall between a reader's match and its peer's). */
+#define LMSC_PRESENCE_CHECK_MS 500
+typedef struct lmsc_presence {
+  int64_t next_check;
+  int absent;
+} lmsc_presence;
+void lmsc_presence_start(lmsc_presence *p);
+bool lmsc_presence_lost(lmsc_presence *p, bool (*ready)(void *user), void *user);
+
 #endif
