@@ -172,9 +172,11 @@ int lm_node_main(lm_node_interface iface, int argc, char **argv) {
     return 1;
   }
   ros_error e;
-  if (ros_context_install_signal_handlers(lm_node_context(n), &e) != ROS_OK)
+  /* Installing unblocks them, so a signal that came meanwhile is handled now. */
+  if (ros_context_install_signal_handlers(lm_node_context(n), &e) != ROS_OK) {
     ROS_WARN(lm_node_ros_node(n), "no signal handlers: %s", e.message);
-  pthread_sigmask(SIG_SETMASK, &old, NULL); /* a signal that came meanwhile is handled now */
+    pthread_sigmask(SIG_SETMASK, &old, NULL); /* then at least the default action */
+  }
   lm_node_run(n);
   ROS_INFO(lm_node_ros_node(n), "shutting down");
   lm_node_destroy(n);
