@@ -76,11 +76,6 @@ struct ros_context {
   bool graph_dirty;
 };
 
-static const char *getenv_cb(const char *name, void *user) {
-  (void)user;
-  return getenv(name);
-}
-
 /* Domains this process created, shared by the contexts on them: the last one out deletes the
  * domain, so Cyclone stops its threads and a process may fork cleanly afterwards. */
 static struct {
@@ -128,7 +123,7 @@ static void release_domain(uint32_t id) {
 static ros_status make_domain(ros_context *c, const ros_context_options *o, ros_error *e) {
   ros_env_config env;
   ros_env_error ee;
-  if (ros_env_config_load(&env, getenv_cb, NULL, &ee) != ROS_ENV_OK)
+  if (ros_env_config_load(&env, NULL, NULL, &ee) != ROS_ENV_OK)
     return ros_error_set(e, ROS_ERR_BAD_ENV, "%s", ee.message);
   c->domain_id = o && o->domain_id >= 0 ? (uint32_t)o->domain_id : env.domain_id;
   env.domain_id = c->domain_id;

@@ -156,14 +156,14 @@ ros_env_status ros_env_parse_static_peers(const char *value, char ***peers, size
   return eok(err);
 }
 
-static const char *default_getter(const char *name, void *user) {
+const char *ros_env_process_getter(const char *name, void *user) {
   (void)user;
   return getenv(name);
 }
 
 ros_env_status ros_env_config_load(ros_env_config *cfg, ros_env_getter get, void *user, ros_env_error *err) {
   if (!cfg) return eerr(err, ROS_ENV_ERR_INVALID_ARGUMENT, "config pointer is NULL");
-  if (!get) get = default_getter;
+  if (!get) get = ros_env_process_getter;
   ros_env_config tmp;
   memset(&tmp, 0, sizeof tmp);
   ros_env_status st = ros_env_parse_domain_id(get("ROS_DOMAIN_ID", user), &tmp.domain_id, err);

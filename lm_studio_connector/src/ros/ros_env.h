@@ -54,6 +54,8 @@ typedef struct ros_env_config {
 
 /* Returns the value of an environment variable, or NULL when unset. */
 typedef const char *(*ros_env_getter)(const char *name, void *user);
+/* The process environment (getenv) as a getter; what a NULL getter means. */
+const char *ros_env_process_getter(const char *name, void *user);
 
 /* Stable identifier ("ROS_ENV_ERR_DOMAIN_ID"); "ROS_ENV_ERR_?" for unknown values. */
 const char *ros_env_status_name(ros_env_status s);

@@ -41,11 +41,6 @@ static const struct {
      "finalize_access_control"},
 };
 
-static const char *getenv_default(const char *name, void *user) {
-  (void)user;
-  return getenv(name);
-}
-
 static bool is_dir(const char *path) {
   struct stat st;
   return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
@@ -103,7 +98,7 @@ ros_status ros_security_load(const char *enclave, const char *plugin_dir, ros_en
                              void *user, ros_security_config *c, ros_error *e) {
   if (!c) return ros_error_set(e, ROS_ERR_INVALID_ARGUMENT, "no security config");
   memset(c, 0, sizeof *c);
-  if (!get) get = getenv_default;
+  if (!get) get = ros_env_process_getter;
   const char *enable = get("ROS_SECURITY_ENABLE", user);
   c->requested = enable && strcmp(enable, "true") == 0;
   if (!c->requested) return ROS_OK;
